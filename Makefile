@@ -1,0 +1,86 @@
+# Golden Thread: build, run and test.
+#
+#   make run     set up .venv, migrate, load the demo data (first time), serve on 127.0.0.1:8000
+#   make test    install what the tests need, then the whole suite on SQLite and on PostgreSQL
+#   make lint    ruff check + ruff format --check
+#   make bench   scripts/bench.py, if there is one
+#
+# make test PYTEST_ARGS="-k login -x" passes options to both pytest runs.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check --quiet
+PYTEST_ARGS ?=
+
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+export GT_CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help run test test-deps lint bench
+
+help:
+	@echo "make run | make test | make lint | make bench"
+
+# --- virtual environment ------------------------------------------------------------------------
+# pip runs again only when a requirements file is newer than its stamp.
+
+$(PY):
+	@echo "Creating $(VENV) with $(PYTHON)"
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))" >&2; exit 1; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.requirements.stamp: requirements.txt | $(PY)
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev.stamp: requirements-dev.txt requirements.txt | $(PY)
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@
+
+# --- run ----------------------------------------------------------------------------------------
+
+run: $(VENV)/.requirements.stamp
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --if-empty
+	exec $(PY) manage.py runserver 127.0.0.1:8000
+
+# --- test ---------------------------------------------------------------------------------------
+
+test-deps: $(VENV)/.requirements-dev.stamp
+	scripts/install-test-deps.sh
+
+# Both runs always happen; the target fails if either did (pytest's 5, "no tests", included).
+test: test-deps
+	@sqlite=0
+	echo "== pytest on SQLite"
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS) || sqlite=$$?
+	postgres=0
+	echo "== pytest on PostgreSQL"
+	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) || postgres=$$?
+	verdict() { case $$1 in 0) echo "passed" ;; 5) echo "FAILED (no tests collected)" ;; *) echo "FAILED (exit $$1)" ;; esac; }
+	echo
+	echo "== SQLite:     $$(verdict $$sqlite)"
+	echo "== PostgreSQL: $$(verdict $$postgres)"
+	[[ $$sqlite -eq 0 && $$postgres -eq 0 ]]
+
+# --- lint and bench -----------------------------------------------------------------------------
+
+lint: $(VENV)/.requirements-dev.stamp
+	@status=0
+	$(VENV)/bin/ruff check . || status=1
+	$(VENV)/bin/ruff format --check . || status=1
+	exit $$status
+
+bench: $(VENV)/.requirements-dev.stamp
+	@if [[ -f scripts/bench.py ]]; then
+	  exec $(PY) scripts/bench.py
+	fi
+	echo "no benchmarks yet"

@@ -1,0 +1,239 @@
+"""Reads that turn recorded targets and results into what a page shows: RAG, direction
+of travel and objective status, always through goldenthread.rules. The number of SQL
+queries here never depends on how many partnerships, objectives or indicators there are."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+
+from goldenthread.rules import (
+    Direction,
+    ObjectiveStatus,
+    Period,
+    Polarity,
+    Rag,
+    direction,
+    objective_status,
+)
+
+from .models import (
+    Action,
+    Indicator,
+    Membership,
+    Objective,
+    Partnership,
+    Plan,
+    Result,
+    Target,
+    User,
+)
+
+RAG_ORDER = (Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREY)
+
+
+@dataclass
+class PartnershipSummary:
+    partnership: Partnership
+    role_label: str
+    rag_counts: dict[Rag, int]
+    overdue_actions: int
+
+    @property
+    def rag_items(self) -> list[tuple[Rag, int]]:
+        return [(r, self.rag_counts.get(r, 0)) for r in RAG_ORDER]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(self.rag_counts.values())
+
+
+def partnership_summaries(user: User, today: datetime.date) -> list[PartnershipSummary]:
+    """The home page: each visible partnership with RAG counts of its indicators' latest
+    reported period and its overdue actions. Four queries, whatever the numbers."""
+    partnerships = list(Partnership.objects.visible_to(user).select_related("lead_organisation"))
+    ids = [p.pk for p in partnerships]
+    latest = Result.objects.filter(indicator=OuterRef("pk"), value__isnull=False).order_by(
+        "-period"
+    )
+    target = Target.objects.filter(indicator=OuterRef("pk"), period=OuterRef("latest_period"))
+    indicators = (
+        Indicator.objects.filter(partnership__in=ids)
+        .annotate(
+            latest_period=Subquery(latest.values("period")[:1]),
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_target=Subquery(target.values("value")[:1]),
+            latest_target_upper=Subquery(target.values("upper")[:1]),
+        )
+        .only("partnership_id", "polarity", "tolerance", "tolerance_kind")
+    )
+    counts: dict[int, Counter] = {pk: Counter() for pk in ids}
+    for indicator in indicators:
+        counts[indicator.partnership_id][
+            indicator.rag(
+                indicator.latest_value, indicator.latest_target, indicator.latest_target_upper
+            )
+        ] += 1
+    overdue = dict(
+        Action.objects.in_current_plans()
+        .overdue(today)
+        .filter(objective__plan__partnership__in=ids)
+        .values_list("objective__plan__partnership")
+        .annotate(n=Count("pk"))
+    )
+    roles = dict(
+        Membership.objects.filter(person=user, partnership__in=ids).values_list(
+            "partnership_id", "role"
+        )
+    )
+    return [
+        PartnershipSummary(
+            partnership=p,
+            role_label=_role_label(user, roles.get(p.pk)),
+            rag_counts=dict(counts[p.pk]),
+            overdue_actions=overdue.get(p.pk, 0),
+        )
+        for p in partnerships
+    ]
+
+
+def _role_label(user: User, role: str | None) -> str:
+    if role:
+        return Membership(role=role).get_role_display()
+    return "Performance team" if user.is_performance_team else ""
+
+
+@dataclass
+class PeriodRow:
+    """One period of an indicator's history: what was aimed for, what happened, and
+    what that means."""
+
+    period: Period
+    target: Target | None
+    result: Result | None
+    rag: Rag
+    since_previous: Direction
+    since_last_year: Direction
+
+    @property
+    def actual(self) -> Decimal | None:
+        return self.result.value if self.result else None
+
+
+def indicator_history(indicator: Indicator) -> list[PeriodRow]:
+    """Every period with a target or a result, oldest first. Uses the indicator's
+    prefetched `targets` and `results` when present, so a page listing many indicators
+    runs two queries for all of them."""
+    targets = {t.period: t for t in indicator.targets.all()}
+    results = {r.period: r for r in indicator.results.all()}
+    polarity = Polarity(indicator.polarity)
+
+    def value(period: Period) -> Decimal | None:
+        result = results.get(period)
+        return result.value if result else None
+
+    rows = []
+    for period in sorted(targets.keys() | results.keys()):
+        target, result = targets.get(period), results.get(period)
+        band = (
+            (target.value, target.upper if target.upper is not None else target.value)
+            if target and polarity is Polarity.BAND
+            else None
+        )
+        rows.append(
+            PeriodRow(
+                period=period,
+                target=target,
+                result=result,
+                rag=indicator.rag(
+                    value(period),
+                    target.value if target else None,
+                    target.upper if target else None,
+                ),
+                since_previous=direction(
+                    current=value(period),
+                    previous=value(period.previous()),
+                    polarity=polarity,
+                    band=band,
+                    decimals=indicator.decimals,
+                ),
+                since_last_year=direction(
+                    current=value(period),
+                    previous=value(period.same_period_last_year()),
+                    polarity=polarity,
+                    band=band,
+                    decimals=indicator.decimals,
+                ),
+            )
+        )
+    return rows
+
+
+def latest_row(rows: list[PeriodRow]) -> PeriodRow | None:
+    """The latest period with a reported value: what 'current' means on summary pages."""
+    reported = [row for row in rows if row.actual is not None]
+    return reported[-1] if reported else None
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    latest: PeriodRow | None
+
+    @property
+    def rag(self) -> Rag:
+        return self.latest.rag if self.latest else Rag.GREY
+
+
+@dataclass
+class ObjectiveView:
+    objective: Objective
+    indicators: list[IndicatorLine]
+    actions: list[Action]
+    status: ObjectiveStatus
+    overdue_action_ids: set[int] = field(default_factory=set)
+
+
+def current_plan(partnership: Partnership) -> Plan | None:
+    """The approved plan, or while none is approved the newest draft."""
+    plans = list(partnership.plans.exclude(status=Plan.Status.SUPERSEDED).order_by("-version"))
+    approved = [p for p in plans if p.status == Plan.Status.APPROVED]
+    return approved[0] if approved else (plans[0] if plans else None)
+
+
+def plan_objectives(plan: Plan, today: datetime.date) -> list[ObjectiveView]:
+    """Objectives of a plan with their outcomes, indicators (latest RAG and direction)
+    and actions. A fixed number of queries for any size of plan."""
+    objectives = plan.objectives.select_related("owner", "lead_organisation").prefetch_related(
+        Prefetch("outcomes"),
+        Prefetch(
+            "indicators",
+            queryset=Indicator.objects.select_related("owner").prefetch_related(
+                "targets", "results"
+            ),
+        ),
+        Prefetch("actions", queryset=Action.objects.select_related("owner", "lead_organisation")),
+    )
+    views = []
+    for objective in objectives:
+        lines = [
+            IndicatorLine(indicator=i, latest=latest_row(indicator_history(i)))
+            for i in objective.indicators.all()
+        ]
+        actions = list(objective.actions.all())
+        views.append(
+            ObjectiveView(
+                objective=objective,
+                indicators=lines,
+                actions=actions,
+                status=objective_status(
+                    indicator_rags=[line.rag for line in lines],
+                    actions=[(a.action_state, a.due_date) for a in actions],
+                    today=today,
+                ),
+                overdue_action_ids={a.pk for a in actions if a.is_overdue(today)},
+            )
+        )
+    return views

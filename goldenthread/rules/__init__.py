@@ -1,0 +1,57 @@
+"""Pure-Python rules: periods, RAG, direction of travel and status roll-up.
+
+Nothing here imports Django or the rest of the project, so every interface can call the same
+rule and the rules can be tested in milliseconds.
+
+The function ``rag`` re-exported here hides the module ``rag`` as an attribute of this package:
+``from goldenthread.rules.rag import Rag`` works, but ``import goldenthread.rules.rag as m`` and
+``mock.patch("goldenthread.rules.rag.…")`` reach the function, not the module.
+"""
+
+from goldenthread.rules.periods import (
+    Frequency,
+    Period,
+    PeriodError,
+    financial_year_of,
+    latest_ended,
+    parse_published_period,
+    periods_in_years,
+)
+from goldenthread.rules.rag import (
+    Direction,
+    Polarity,
+    Rag,
+    ToleranceKind,
+    direction,
+    rag,
+    tolerance_amount,
+)
+from goldenthread.rules.status import (
+    ActionState,
+    ObjectiveStatus,
+    is_overdue,
+    objective_status,
+    status_rag,
+)
+
+__all__ = [
+    "ActionState",
+    "Direction",
+    "Frequency",
+    "ObjectiveStatus",
+    "Period",
+    "PeriodError",
+    "Polarity",
+    "Rag",
+    "ToleranceKind",
+    "direction",
+    "financial_year_of",
+    "is_overdue",
+    "latest_ended",
+    "objective_status",
+    "parse_published_period",
+    "periods_in_years",
+    "rag",
+    "status_rag",
+    "tolerance_amount",
+]

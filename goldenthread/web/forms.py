@@ -1,0 +1,72 @@
+"""Forms only validate. Every form renders with GOV.UK Frontend markup through
+`GovukRenderer` (settings.FORM_RENDERER): a form group, label, hint and error message
+linked to the input by aria-describedby, and the GOV.UK input classes. Radios and
+checkboxes use the templates in templates/django/forms/widgets/."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.forms.boundfield import BoundField
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.Textarea, "govuk-textarea"),
+    (forms.RadioSelect, "govuk-radios__input"),
+    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
+    (forms.Select, "govuk-select"),
+    (forms.CheckboxInput, "govuk-checkboxes__input"),
+    (forms.ClearableFileInput, "govuk-file-upload"),
+    (forms.FileInput, "govuk-file-upload"),
+]
+NARROW_INPUTS = {"number", "date"}
+
+
+class GovukBoundField(BoundField):
+    @property
+    def error_id(self) -> str:
+        return f"{self.auto_id}_error"
+
+    @property
+    def hint_id(self) -> str:
+        return f"{self.auto_id}_helptext"
+
+    @property
+    def described_by(self) -> str:
+        ids = [self.hint_id] if self.help_text else []
+        if self.errors:
+            ids.append(self.error_id)
+        return " ".join(ids)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        widget = widget or self.field.widget
+        attrs = super().build_widget_attrs(attrs, widget)
+        css = next((c for kind, c in WIDGET_CLASSES if isinstance(widget, kind)), "govuk-input")
+        if css == "govuk-input" and getattr(widget, "input_type", "") in NARROW_INPUTS:
+            css += " govuk-input--width-10"
+        if self.errors and css.split()[0] in {"govuk-input", "govuk-textarea", "govuk-select"}:
+            css += f" {css.split()[0]}--error"
+        attrs["class"] = f"{css} {attrs.get('class', '')}".strip()
+        if self.described_by and not self.use_fieldset:
+            attrs["aria-describedby"] = self.described_by
+        else:
+            attrs.pop("aria-describedby", None)
+        return attrs
+
+
+class GovukRenderer(TemplatesSetting):
+    bound_field_class = GovukBoundField
+    form_template_name = "web/forms/form.html"
+    field_template_name = "web/forms/field.html"
+
+
+class SignInForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # GOV.UK advice: autofocus skips the page's heading and skip link for screen readers.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"

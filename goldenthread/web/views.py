@@ -1,0 +1,78 @@
+from csp.decorators import csp_update
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from goldenthread.core import charts
+from goldenthread.core.access import get_indicator_for_user, get_partnership_for_user, role_in
+from goldenthread.core.performance import (
+    current_plan,
+    indicator_history,
+    partnership_summaries,
+    plan_objectives,
+)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    summaries = partnership_summaries(request.user, today)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "summaries": summaries,
+            "has_demo": any(s.partnership.is_demo for s in summaries),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def partnership(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = get_partnership_for_user(request.user, partnership_id)
+    today = timezone.localdate()
+    plan = current_plan(partnership)
+    return render(
+        request,
+        "web/partnership.html",
+        {
+            "partnership": partnership,
+            "role": role_in(request.user, partnership),
+            "plan": plan,
+            "objectives": plan_objectives(plan, today) if plan else [],
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request.user, indicator_id)
+    rows = indicator_history(indicator)
+    return render(
+        request,
+        "web/indicator.html",
+        {
+            "indicator": indicator,
+            "partnership": indicator.partnership,
+            "rows": rows,
+            "objectives": indicator.objectives.select_related("plan").order_by("-plan__version"),
+        },
+    )
+
+
+# pygal writes its styling as a <style> element inside the SVG; the SVG is only ever
+# loaded as an image, where nothing in it can run.
+@csp_update({"style-src": ["'unsafe-inline'"]})
+@login_required
+@require_GET
+def indicator_chart(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request.user, indicator_id)
+    svg = charts.history_chart(indicator, indicator_history(indicator))
+    return HttpResponse(svg, content_type="image/svg+xml")

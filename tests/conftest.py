@@ -1,0 +1,172 @@
+"""Shared test world: two partnerships and a named person for every role, as in
+healthchecks' BaseTestCase. Tests read like the permission model."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from goldenthread.core.models import (
+    Action,
+    Indicator,
+    Membership,
+    Objective,
+    Organisation,
+    Outcome,
+    Partnership,
+    Plan,
+    Result,
+    Role,
+    StrategicPlan,
+    Target,
+    User,
+)
+from goldenthread.rules import ActionState, Period
+
+PASSWORD = "test-password-1"
+
+
+def make_user(username: str, **fields) -> User:
+    user = User(username=username, first_name=username.title(), last_name="Tester", **fields)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def make_partnership(name: str, lead_org: Organisation, **fields) -> Partnership:
+    return Partnership.objects.create(name=name, lead_organisation=lead_org, **fields)
+
+
+def add_member(partnership: Partnership, user: User, role: Role, org: Organisation) -> Membership:
+    return Membership.objects.create(
+        partnership=partnership, person=user, role=role, organisation=org
+    )
+
+
+def make_indicator(
+    partnership: Partnership,
+    code: str,
+    series: dict[str, tuple[str | None, str | None]] | None = None,
+    **fields,
+) -> Indicator:
+    """An indicator with {period label: (target, result)} rows."""
+    fields.setdefault("title", f"Indicator {code}")
+    fields.setdefault("frequency", "quarterly")
+    indicator = Indicator.objects.create(partnership=partnership, code=code, **fields)
+    for label, (target, result) in (series or {}).items():
+        period = Period.parse(label)
+        if target is not None:
+            Target.objects.create(indicator=indicator, period=period, value=Decimal(target))
+        if result is not None:
+            Result.objects.create(indicator=indicator, period=period, value=Decimal(result))
+    return indicator
+
+
+def make_plan(partnership: Partnership, *, status: str = "approved", version: int = 1) -> Plan:
+    return Plan.objects.create(
+        partnership=partnership,
+        title=f"{partnership.name} plan",
+        first_year=2024,
+        last_year=2026,
+        status=status,
+        version=version,
+    )
+
+
+@dataclass
+class World:
+    council: Organisation
+    police: Organisation
+    performance: User
+    lead: User
+    member: User
+    viewer: User
+    outsider: User
+    nobody: User
+    partnership: Partnership
+    other: Partnership
+    plan: Plan
+    objective: Objective
+    outcome: Outcome
+    indicator: Indicator
+    action: Action
+    other_indicator: Indicator
+
+    def person(self, role: str) -> User:
+        return getattr(self, role)
+
+
+@pytest.fixture
+def world(db) -> World:
+    council = Organisation.objects.create(name="Test Council", kind="council")
+    police = Organisation.objects.create(name="Test Police", kind="police")
+    performance = make_user("performance", is_performance_team=True, organisation=council)
+    lead = make_user("lead", organisation=council)
+    member = make_user("member", organisation=police)
+    viewer = make_user("viewer")
+    outsider = make_user("outsider", organisation=police)
+    nobody = make_user("nobody")
+
+    partnership = make_partnership("Safer Streets Partnership", council, lead_link_officer=lead)
+    add_member(partnership, lead, Role.LEAD, council)
+    add_member(partnership, member, Role.MEMBER, police)
+    add_member(partnership, viewer, Role.VIEWER, council)
+    other = make_partnership("Other Partnership", police)
+    add_member(other, outsider, Role.MEMBER, police)
+
+    strategy = StrategicPlan.objects.create(title="Corporate Plan", first_year=2024, last_year=2028)
+    outcome = Outcome.objects.create(strategic_plan=strategy, code="T1", title="Safe places")
+    plan = make_plan(partnership)
+    objective = Objective.objects.create(plan=plan, ref="O1", title="Fewer burglaries", owner=lead)
+    objective.outcomes.add(outcome)
+    indicator = make_indicator(
+        partnership,
+        "SS01",
+        {
+            "2024/25 Q3": ("100", "98"),
+            "2025/26 Q2": ("100", "103"),
+            "2025/26 Q3": ("100", "101"),
+        },
+        polarity="higher",
+        owner=member,
+    )
+    objective.indicators.add(indicator)
+    action = Action.objects.create(
+        objective=objective,
+        ref="A1",
+        title="Door-to-door visits",
+        owner=member,
+        lead_organisation=police,
+        start_date=datetime.date(2025, 4, 1),
+        due_date=datetime.date(2025, 6, 30),
+        state=ActionState.ON_TRACK,
+    )
+    other_plan = make_plan(other)
+    other_objective = Objective.objects.create(plan=other_plan, ref="O1", title="Other aim")
+    other_indicator = make_indicator(other, "OT01", {"2025/26 Q1": ("5", "4")})
+    other_objective.indicators.add(other_indicator)
+    return World(
+        council=council,
+        police=police,
+        performance=performance,
+        lead=lead,
+        member=member,
+        viewer=viewer,
+        outsider=outsider,
+        nobody=nobody,
+        partnership=partnership,
+        other=other,
+        plan=plan,
+        objective=objective,
+        outcome=outcome,
+        indicator=indicator,
+        action=action,
+        other_indicator=other_indicator,
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is deliberately slow; tests sign in many named users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
