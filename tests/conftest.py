@@ -17,6 +17,7 @@ from goldenthread.core.models import (
     Partnership,
     Plan,
     Result,
+    Risk,
     Role,
     StrategicPlan,
     Target,
@@ -81,6 +82,7 @@ class World:
     performance: User
     lead: User
     member: User
+    other_member: User
     viewer: User
     outsider: User
     nobody: User
@@ -92,6 +94,11 @@ class World:
     indicator: Indicator
     action: Action
     other_indicator: Indicator
+    strategy: StrategicPlan
+    draft_plan: Plan
+    draft_objective: Objective
+    draft_action: Action
+    risk: Risk
 
     def person(self, role: str) -> User:
         return getattr(self, role)
@@ -104,6 +111,7 @@ def world(db) -> World:
     performance = make_user("performance", is_performance_team=True, organisation=council)
     lead = make_user("lead", organisation=council)
     member = make_user("member", organisation=police)
+    other_member = make_user("other_member", organisation=police)
     viewer = make_user("viewer")
     outsider = make_user("outsider", organisation=police)
     nobody = make_user("nobody")
@@ -111,6 +119,7 @@ def world(db) -> World:
     partnership = make_partnership("Safer Streets Partnership", council, lead_link_officer=lead)
     add_member(partnership, lead, Role.LEAD, council)
     add_member(partnership, member, Role.MEMBER, police)
+    add_member(partnership, other_member, Role.MEMBER, police)
     add_member(partnership, viewer, Role.VIEWER, council)
     other = make_partnership("Other Partnership", police)
     add_member(other, outsider, Role.MEMBER, police)
@@ -146,6 +155,38 @@ def world(db) -> World:
     other_objective = Objective.objects.create(plan=other_plan, ref="O1", title="Other aim")
     other_indicator = make_indicator(other, "OT01", {"2025/26 Q1": ("5", "4")})
     other_objective.indicators.add(other_indicator)
+
+    # A revision in progress: version 2, a draft, whose items the member owns.
+    draft_plan = make_plan(partnership, status="draft", version=2)
+    draft_plan.previous = plan
+    draft_plan.save()
+    draft_objective = Objective.objects.create(
+        plan=draft_plan, ref="O1", title="Fewer burglaries", owner=member
+    )
+    draft_objective.outcomes.add(outcome)
+    draft_objective.indicators.add(indicator)
+    draft_action = Action.objects.create(
+        objective=draft_objective,
+        ref="A1",
+        title="Door-to-door visits",
+        owner=member,
+        lead_organisation=police,
+        start_date=datetime.date(2025, 4, 1),
+        due_date=datetime.date(2026, 6, 30),
+        state=ActionState.ON_TRACK,
+    )
+    risk = Risk.objects.create(
+        partnership=partnership,
+        objective=objective,
+        ref="R1",
+        title="Police funding cut",
+        inherent_likelihood=4,
+        inherent_impact=4,
+        residual_likelihood=2,
+        residual_impact=4,
+        owner=member,
+        review_date=datetime.date(2026, 3, 31),
+    )
     return World(
         council=council,
         police=police,
@@ -163,6 +204,12 @@ def world(db) -> World:
         indicator=indicator,
         action=action,
         other_indicator=other_indicator,
+        strategy=strategy,
+        draft_plan=draft_plan,
+        draft_objective=draft_objective,
+        draft_action=draft_action,
+        risk=risk,
+        other_member=other_member,
     )
 
 

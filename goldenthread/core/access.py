@@ -1,29 +1,42 @@
 """One access helper per object type, called first in every view and endpoint. Each
-returns the object or raises Http404: deny by default, and never reveal to someone
-outside a partnership that its objects exist."""
+returns the object or raises: Http404 when the person may not see the partnership at all
+(never reveal that another partnership's objects exist), PermissionDenied (403) when they
+may see it but not do what they asked. Deny by default.
 
+What each role may do (DESIGN.md, "People"):
+- VIEW: the council performance team, and every member of the partnership (any role);
+- CONTRIBUTE: leads and members: draft new items they will own, comment;
+- EDIT: leads, and members for the items they own;
+- LEAD: the partnership's leads: approve, revise, submit.
+"""
+
+import enum
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Indicator, Membership, Partnership, Role, User
+from .models import (
+    Action,
+    Indicator,
+    Membership,
+    Objective,
+    Partnership,
+    Plan,
+    Risk,
+    Role,
+    StrategicPlan,
+    User,
+)
 
 
-def get_partnership_for_user(user: User, pk: int) -> Partnership:
-    return get_object_or_404(
-        Partnership.objects.visible_to(user).select_related(
-            "lead_organisation", "lead_link_officer"
-        ),
-        pk=pk,
-    )
-
-
-def get_indicator_for_user(user: User, pk: int) -> Indicator:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("partnership", "owner", "owner_organisation"), pk=pk
-    )
-    if not Partnership.objects.visible_to(user).filter(pk=indicator.partnership_id).exists():
-        raise Http404("No indicator found.")
-    return indicator
+class Need(enum.Enum):
+    VIEW = "view"
+    CONTRIBUTE = "contribute"
+    EDIT = "edit"
+    LEAD = "lead"
 
 
 def role_in(user: User, partnership: Partnership) -> Role | None:
@@ -31,9 +44,98 @@ def role_in(user: User, partnership: Partnership) -> Role | None:
     role of its own there but sees everything)."""
     if not user.is_authenticated:
         return None
-    role = (
-        Membership.objects.filter(partnership=partnership, person=user)
-        .values_list("role", flat=True)
-        .first()
+    cache = user.__dict__.setdefault("_roles", {})
+    if partnership.pk not in cache:
+        role = (
+            Membership.objects.filter(partnership=partnership, person=user)
+            .values_list("role", flat=True)
+            .first()
+        )
+        cache[partnership.pk] = Role(role) if role else None
+    return cache[partnership.pk]
+
+
+def allows(user: User, partnership: Partnership, need: Need, owner_id: int | None = None) -> bool:
+    """Whether the person may do `need` in the partnership; `owner_id` is the owner of
+    the item in question, for EDIT."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    role = role_in(user, partnership)
+    if need is Need.VIEW:
+        return role is not None or user.is_performance_team
+    if need is Need.CONTRIBUTE:
+        return role in (Role.LEAD, Role.MEMBER)
+    if need is Need.EDIT:
+        return role is Role.LEAD or (role is Role.MEMBER and owner_id == user.pk)
+    return role is Role.LEAD
+
+
+def check(user: User, partnership: Partnership, need: Need, owner_id: int | None = None) -> None:
+    if not allows(user, partnership, Need.VIEW):
+        raise Http404("Not found.")
+    if not allows(user, partnership, need, owner_id):
+        raise PermissionDenied(_REFUSALS[need])
+
+
+_REFUSALS = {
+    Need.VIEW: "You cannot see this partnership.",
+    Need.CONTRIBUTE: "Only the partnership's leads and members can do this.",
+    Need.EDIT: "Only the partnership's leads, or the owner of this item, can change it.",
+    Need.LEAD: "Only the partnership's lead link officer or leads can do this.",
+}
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _checked(
+    obj: M, user: User, partnership: Partnership, need: Need, owner_id: int | None = None
+) -> M:
+    check(user, partnership, need, owner_id)
+    return obj
+
+
+def get_partnership_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Partnership:
+    partnership = get_object_or_404(
+        Partnership.objects.select_related("lead_organisation", "lead_link_officer"), pk=pk
     )
-    return Role(role) if role else None
+    return _checked(partnership, user, partnership, need)
+
+
+def get_plan_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("partnership"), pk=pk)
+    return _checked(plan, user, plan.partnership, need)
+
+
+def get_objective_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Objective:
+    objective = get_object_or_404(
+        Objective.objects.select_related("plan__partnership", "owner"), pk=pk
+    )
+    return _checked(objective, user, objective.plan.partnership, need, objective.owner_id)
+
+
+def get_action_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Action:
+    action = get_object_or_404(
+        Action.objects.select_related("objective__plan__partnership", "owner"), pk=pk
+    )
+    return _checked(action, user, action.objective.plan.partnership, need, action.owner_id)
+
+
+def get_indicator_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Indicator:
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("partnership", "owner", "owner_organisation"), pk=pk
+    )
+    return _checked(indicator, user, indicator.partnership, need, indicator.owner_id)
+
+
+def get_risk_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Risk:
+    risk = get_object_or_404(Risk.objects.select_related("partnership", "owner"), pk=pk)
+    return _checked(risk, user, risk.partnership, need, risk.owner_id)
+
+
+def get_strategic_plan_for_user(user: User, pk: int) -> StrategicPlan:
+    """Strategic plans are the council's published high-level plans: anyone signed in
+    may read them."""
+    if not user.is_authenticated:
+        raise Http404("Not found.")
+    return get_object_or_404(StrategicPlan, pk=pk)

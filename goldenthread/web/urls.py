@@ -1,10 +1,5 @@
-from django.urls import path
-
-from . import views
+from .views import pages
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("partnerships/<int:partnership_id>/", views.partnership, name="partnership"),
-    path("indicators/<int:indicator_id>/", views.indicator, name="indicator"),
-    path("indicators/<int:indicator_id>/chart.svg", views.indicator_chart, name="indicator_chart"),
+    *pages.urlpatterns,
 ]

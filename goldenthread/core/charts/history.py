@@ -1,6 +1,4 @@
-"""Server-rendered SVG charts, drawn by pygal. Every chart is shown beside a table of
-the same numbers, which is its text alternative; the SVG itself carries a title and
-description for assistive technology too."""
+"""An indicator's results against its targets, drawn by pygal."""
 
 import re
 from collections.abc import Sequence
@@ -8,8 +6,8 @@ from collections.abc import Sequence
 import pygal
 from pygal.style import Style
 
-from .models import Indicator
-from .performance import PeriodRow
+from goldenthread.core.models import Indicator
+from goldenthread.core.performance import PeriodRow
 
 # Colours from the GOV.UK palette: dark blue for results, black dashes for targets.
 CHART_STYLE = Style(
@@ -33,7 +31,7 @@ CHART_STYLE = Style(
 _SCRIPT = re.compile(rb"<script\b[^>]*>.*?</script>", re.DOTALL)
 
 
-def _render(chart: pygal.graph.graph.Graph) -> bytes:
+def render(chart: pygal.graph.graph.Graph) -> bytes:
     return _SCRIPT.sub(b"", chart.render())
 
 
@@ -68,4 +66,4 @@ def history_chart(indicator: Indicator, rows: Sequence[PeriodRow]) -> bytes:
         [_number(row.target.value) if row.target else None for row in rows],
         stroke_style={"dasharray": "6, 4", "width": 2},
     )
-    return _render(chart)
+    return render(chart)

@@ -2,11 +2,12 @@ from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from goldenthread.core import charts
 from goldenthread.core.access import get_indicator_for_user, get_partnership_for_user, role_in
+from goldenthread.core.charts import history
 from goldenthread.core.performance import (
     current_plan,
     indicator_history,
@@ -74,5 +75,13 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
 @require_GET
 def indicator_chart(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, indicator_id)
-    svg = charts.history_chart(indicator, indicator_history(indicator))
+    svg = history.history_chart(indicator, indicator_history(indicator))
     return HttpResponse(svg, content_type="image/svg+xml")
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("partnerships/<int:partnership_id>/", partnership, name="partnership"),
+    path("indicators/<int:indicator_id>/", indicator, name="indicator"),
+    path("indicators/<int:indicator_id>/chart.svg", indicator_chart, name="indicator_chart"),
+]
