@@ -26,6 +26,7 @@ from goldenthread.core.models import (
     Outcome,
     Partnership,
     Plan,
+    PlanTarget,
     Result,
     Risk,
     StrategicPlan,
@@ -312,6 +313,21 @@ def _write_period_values(
             row.save(update_fields=changed)
 
 
+def _load_plan_targets(plan: Plan) -> None:
+    """The approved plan's own copy of the targets within its years (see PlanTarget)."""
+    live = Target.objects.filter(
+        indicator__objectives__plan=plan,
+        period__gte=str(plan.first_year),
+        period__lt=str(plan.last_year + 1),
+    ).distinct()
+    for target in live:
+        upsert(
+            PlanTarget,
+            {"plan": plan, "indicator_id": target.indicator_id, "period": target.period},
+            {"value": target.value, "upper": target.upper},
+        )
+
+
 def _load_plan(
     spec: PartnershipSpec,
     partnership: Partnership,
@@ -379,6 +395,7 @@ def _load_plan(
             )
             counts.actions += 1
     counts.objectives = len(objectives)
+    _load_plan_targets(plan)
     for r in spec.risks:
         upsert(
             Risk,

@@ -34,7 +34,7 @@ ORGANISATIONS = [
     Org("nhs", "NHS Greater Manchester", "nhs"),
     Org("gmfrs", "Greater Manchester Fire and Rescue Service", "fire"),
     Org("vcs", "Trafford Voluntary Action Network", "voluntary"),
-    Org("housing", "Irwell and Mersey Homes", "voluntary"),
+    Org("housing", "Irwell and Mersey Homes", "housing"),
     Org("college", "Trafford Community College", "education"),
     Org("business", "Trafford Business Board", "business"),
     Org("residents", "Trafford Residents' Forum", "voluntary"),

@@ -13,6 +13,7 @@ class Organisation(models.Model):
         NHS = "nhs", "NHS"
         FIRE = "fire", "Fire and rescue"
         VOLUNTARY = "voluntary", "Voluntary and community sector"
+        HOUSING = "housing", "Housing provider"
         BUSINESS = "business", "Business"
         EDUCATION = "education", "Education"
         OTHER = "other", "Other public body"

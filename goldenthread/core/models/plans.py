@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from goldenthread.rules import ActionState, Frequency, Period
 
+from .fields import PeriodField
 from .people import Organisation, Partnership, User
 from .strategy import Outcome
 
@@ -228,3 +229,75 @@ class Risk(models.Model):
     @property
     def residual_score(self) -> int:
         return self.residual_likelihood * self.residual_impact
+
+
+class PlanTarget(models.Model):
+    """A target as a plan version sets it. Drafts propose targets here; approving the
+    plan writes them to the indicator's live `Target`s, which results are measured
+    against. Every version keeps its own, so two versions can be compared."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        "Indicator", on_delete=models.CASCADE, related_name="plan_targets"
+    )
+    period = PeriodField()
+    value = models.DecimalField(max_digits=18, decimal_places=6)
+    upper = models.DecimalField(
+        "upper edge of the band", null=True, blank=True, max_digits=18, decimal_places=6
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "period"], name="one_plan_target_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(upper__isnull=True) | Q(upper__gte=F("value")),
+                name="plan_target_band_in_order",
+                violation_error_message="The upper edge of the band must not be below the target.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period}: {self.value}"
+
+
+class Milestone(models.Model):
+    """A dated step towards an action, so progress can be seen before the due date."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due_date = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SmartWaiver(models.Model):
+    """The recorded reason for approving a plan although the SMART check found a
+    failure: one per failure, so the board can see what it knowingly accepted."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="smart_waivers")
+    subject = models.CharField(
+        max_length=300, help_text="What failed, e.g. “O2” or “CS03 2026/27”."
+    )
+    criterion = models.CharField(max_length=20)
+    failure = models.TextField()
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.criterion}: {self.reason[:40]}"
