@@ -1,4 +1,4 @@
-"""Pure-Python rules: periods, RAG, direction of travel and status roll-up.
+"""Pure-Python rules: periods, RAG, direction of travel, status roll-up and the SMART check.
 
 Nothing here imports Django or the rest of the project, so every interface can call the same
 rule and the rules can be tested in milliseconds.
@@ -26,6 +26,16 @@ from goldenthread.rules.rag import (
     rag,
     tolerance_amount,
 )
+from goldenthread.rules.smart import (
+    Criterion,
+    Failure,
+    ObjectiveFacts,
+    TargetFacts,
+    annual_changes,
+    check_objective,
+    check_target,
+    summary,
+)
 from goldenthread.rules.status import (
     ActionState,
     ObjectiveStatus,
@@ -36,14 +46,21 @@ from goldenthread.rules.status import (
 
 __all__ = [
     "ActionState",
+    "Criterion",
     "Direction",
+    "Failure",
     "Frequency",
+    "ObjectiveFacts",
     "ObjectiveStatus",
     "Period",
     "PeriodError",
     "Polarity",
     "Rag",
+    "TargetFacts",
     "ToleranceKind",
+    "annual_changes",
+    "check_objective",
+    "check_target",
     "direction",
     "financial_year_of",
     "is_overdue",
@@ -53,5 +70,6 @@ __all__ = [
     "periods_in_years",
     "rag",
     "status_rag",
+    "summary",
     "tolerance_amount",
 ]

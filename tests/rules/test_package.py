@@ -25,6 +25,7 @@ def test_the_rules_import_nothing_but_the_standard_library() -> None:
         "goldenthread.rules._labels",
         "goldenthread.rules.periods",
         "goldenthread.rules.rag",
+        "goldenthread.rules.smart",
         "goldenthread.rules.status",
     ]
 
