@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "goldenthread.core",
     "goldenthread.web",
+    "goldenthread.documents",
     # Last, so the GOV.UK widget templates in web/templates/django/forms/ win.
     "django.forms",
 ]

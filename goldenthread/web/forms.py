@@ -44,7 +44,8 @@ class GovukBoundField(BoundField):
             css += " govuk-input--width-10"
         if self.errors and css.split()[0] in {"govuk-input", "govuk-textarea", "govuk-select"}:
             css += f" {css.split()[0]}--error"
-        attrs["class"] = f"{css} {attrs.get('class', '')}".strip()
+        own = f"{widget.attrs.get('class', '')} {attrs.get('class', '')}"
+        attrs["class"] = f"{css} {own}".strip()
         if self.described_by and not self.use_fieldset:
             attrs["aria-describedby"] = self.described_by
         else:

@@ -25,7 +25,9 @@ SAMPLES = {
     "risk_id": "risk",
     "strategic_plan_id": "strategy",
 }
-SAMPLE_OVERRIDES: dict[str, dict[str, str]] = {}
+SAMPLE_OVERRIDES: dict[str, dict[str, str]] = {
+    "plan_revise": {"plan_id": "plan"},
+}
 
 # Who is let in, and who is refused, for each minimum role.
 LADDER = {

@@ -2,9 +2,11 @@ import datetime
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.lookups import GreaterThanOrEqual
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from goldenthread.rules import ActionState, Frequency, Period
+from goldenthread.rules import ActionState, Frequency, Period, periods_in_years
 
 from .fields import PeriodField
 from .people import Organisation, Partnership, User
@@ -53,6 +55,12 @@ class Plan(models.Model):
                 condition=Q(status="approved"),
                 name="one_approved_plan_per_partnership",
             ),
+            # One revision at a time, so nobody edits a draft that another replaces.
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=Q(status="draft"),
+                name="one_draft_plan_per_partnership",
+            ),
             models.CheckConstraint(
                 condition=Q(last_year__gte=F("first_year")), name="plan_years_in_order"
             ),
@@ -64,6 +72,20 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (version {self.version}, {self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def periods(self, frequency: Frequency) -> list[Period]:
+        """Every period of the plan's span at the given frequency."""
+        return periods_in_years(frequency, self.first_year, self.last_year)
+
+    def covers(self, period: Period) -> bool:
+        return self.first_year <= period.year <= self.last_year
 
     @property
     def years_label(self) -> str:
@@ -204,6 +226,14 @@ class Risk(models.Model):
         ordering = ["partnership", "ref"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "ref"], name="risk_ref_unique"),
+            models.CheckConstraint(
+                condition=GreaterThanOrEqual(
+                    F("inherent_likelihood") * F("inherent_impact"),
+                    F("residual_likelihood") * F("residual_impact"),
+                ),
+                name="risk_residual_not_above_inherent",
+                violation_error_message="The residual score must not be above the inherent score.",
+            ),
             *[
                 models.CheckConstraint(
                     condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
