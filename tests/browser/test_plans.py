@@ -100,3 +100,51 @@ def test_lead_revises_checks_approves_and_compares_a_plan(page: Page, live_serve
     expect(added.first).to_contain_text("O4")
     expect(page.locator("main")).to_contain_text("34")
     assert_no_axe_violations(page)
+
+
+def test_every_other_plan_page_passes_axe(page: Page, live_server, demo):
+    """The forms and confirmation pages not walked above, including with errors."""
+    from goldenthread.core.models import Action, Objective
+
+    base = live_server.url
+    sign_in_with_keyboard(page, base, "lead")
+    plan = Plan.objects.get(partnership__name="Community Safety Partnership")
+    objective = Objective.objects.filter(plan=plan).first()
+    action = Action.objects.filter(objective__plan=plan).first()
+    for path in (
+        f"/plans/{plan.pk}/edit/",  # approved: the "cannot be changed" page
+        f"/objectives/{objective.pk}/edit/",
+        f"/plans/{plan.pk}/smart/",
+        f"/indicators/{objective.indicators.first().pk}/edit/",
+    ):
+        page.goto(base + path)
+        assert_no_axe_violations(page)
+
+    page.goto(f"{base}/plans/{plan.pk}/revise/")
+    page.get_by_label("Why is the plan being revised?").fill("Checking pages")
+    for group in page.locator("fieldset").all():
+        group.get_by_label("Carry it into the new version").check()
+    page.get_by_role("button", name="Start the revision").click()
+    draft = Plan.objects.get(partnership=plan.partnership, status="draft")
+    objective = draft.objectives.first()
+    action = Action.objects.filter(objective__plan=draft).first()
+    for path in (
+        f"/plans/{draft.pk}/edit/",
+        f"/objectives/{objective.pk}/actions/new/",
+        f"/objectives/{objective.pk}/indicators/new/",
+        f"/objectives/{objective.pk}/remove/",
+        f"/actions/{action.pk}/edit/",
+        f"/actions/{action.pk}/remove/",
+    ):
+        page.goto(base + path)
+        assert_no_axe_violations(page)
+        buttons = page.locator("main form button[type=submit]")
+        if path.endswith(("/new/", "/edit/")) and buttons.count():
+            if path.endswith("/actions/new/"):
+                page.get_by_label("Start date").fill("2026-09-01")
+                page.get_by_label("Due date").fill("2026-08-01")
+            if page.get_by_label("Title", exact=True).count():
+                page.get_by_label("Title", exact=True).fill("")
+            buttons.first.click()
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+            assert_no_axe_violations(page)
