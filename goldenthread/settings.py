@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "simple_history",
+    "concurrency",
     "goldenthread.core",
     "goldenthread.web",
     "goldenthread.documents",
@@ -123,6 +124,8 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get("GT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GT_FROM_EMAIL", "golden-thread@localhost")
+GT_SITE_URL = os.environ.get("GT_SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
+GT_HOME_AREA_CODE = os.environ.get("GT_HOME_AREA_CODE", "E08000009")  # our ONS area: Trafford
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("GT_SECURE_COOKIES")

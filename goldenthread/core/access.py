@@ -25,6 +25,7 @@ from .models import (
     Objective,
     Partnership,
     Plan,
+    Return,
     Risk,
     Role,
     StrategicPlan,
@@ -131,6 +132,11 @@ def get_indicator_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Indic
 def get_risk_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Risk:
     risk = get_object_or_404(Risk.objects.select_related("partnership", "owner"), pk=pk)
     return _checked(risk, user, risk.partnership, need, risk.owner_id)
+
+
+def get_return_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Return:
+    ret = get_object_or_404(Return.objects.select_related("round", "partnership"), pk=pk)
+    return _checked(ret, user, ret.partnership, need)
 
 
 def get_strategic_plan_for_user(user: User, pk: int) -> StrategicPlan:

@@ -1,13 +1,51 @@
 """The domain model, a module per area. Import models from here."""
 
+from .annual import AnnualReport, AnnualUpdateForm
 from .indicators import Indicator, Result, Target
+from .monitoring import (
+    ActionUpdate,
+    Budget,
+    CorrectiveAction,
+    ReminderSent,
+    ReportingRound,
+    Return,
+    RiskReview,
+    Spend,
+    default_deadline,
+)
 from .people import Membership, Organisation, Partnership, Role, User
 from .plans import Action, Milestone, Objective, Plan, PlanTarget, Risk, SmartWaiver
+from .review import (
+    Area,
+    Attendee,
+    Comment,
+    ComparatorGroup,
+    ComparatorMapping,
+    ComparatorValue,
+    Feedback,
+    ImprovementPlan,
+    Lesson,
+    ReviewMeeting,
+)
 from .strategy import Outcome, StrategicPlan
 
 __all__ = [
     "Action",
+    "ActionUpdate",
+    "AnnualReport",
+    "AnnualUpdateForm",
+    "Area",
+    "Attendee",
+    "Budget",
+    "Comment",
+    "ComparatorGroup",
+    "ComparatorMapping",
+    "ComparatorValue",
+    "CorrectiveAction",
+    "Feedback",
+    "ImprovementPlan",
     "Indicator",
+    "Lesson",
     "Membership",
     "Milestone",
     "Objective",
@@ -16,11 +54,18 @@ __all__ = [
     "Partnership",
     "Plan",
     "PlanTarget",
+    "ReminderSent",
+    "ReportingRound",
     "Result",
+    "Return",
+    "ReviewMeeting",
     "Risk",
+    "RiskReview",
     "Role",
     "SmartWaiver",
+    "Spend",
     "StrategicPlan",
     "Target",
     "User",
+    "default_deadline",
 ]

@@ -12,6 +12,11 @@ from .fields import PeriodField
 from .people import Organisation, Partnership, User
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 6}
+ADVERBS = {
+    Frequency.MONTHLY: "monthly",
+    Frequency.QUARTERLY: "quarterly",
+    Frequency.ANNUAL: "annually",
+}
 
 
 class Indicator(models.Model):
@@ -63,6 +68,18 @@ class Indicator(models.Model):
         help_text="How far from target a result may be and still be amber rather than red.",
     )
 
+    comparator_group = models.ForeignKey(
+        "ComparatorGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The areas this indicator is usually compared with.",
+    )
+    is_published = models.BooleanField(
+        "published", default=False, help_text="Shown on the partnership's public page."
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -107,7 +124,8 @@ class Indicator(models.Model):
         if period is not None and period.frequency != self.frequency:
             raise ValidationError(
                 {
-                    "period": f"{self.code} is reported {Frequency(self.frequency).label.lower()}: "
+                    "period": f"{self.code} is reported "
+                    f"{ADVERBS[Frequency(self.frequency)]}: "
                     f"“{period.label}” is a {period.frequency} period."
                 }
             )

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Organisation(models.Model):
@@ -73,12 +74,19 @@ class Partnership(models.Model):
         help_text="Completes the annual update form; must also be a lead member.",
     )
     members = models.ManyToManyField(User, through="Membership", related_name="partnerships")
+    is_public = models.BooleanField(
+        "public page",
+        default=False,
+        help_text="Has a public page of its published indicators and reports, and nothing else.",
+    )
     is_demo = models.BooleanField(
         default=False,
         help_text="Illustrative demonstration data: its pages say so.",
     )
 
     objects = PartnershipQuerySet.as_manager()
+    # Publishing a public page, or taking it down, is on the record.
+    history = HistoricalRecords(excluded_fields=["members"])
 
     class Meta:
         ordering = ["name"]

@@ -159,6 +159,14 @@ class Action(models.Model):
     percent_complete = models.PositiveSmallIntegerField(default=0)
     completed_on = models.DateField(null=True, blank=True)
     closed_reason = models.TextField(blank=True)
+    raised_at = models.ForeignKey(
+        "ReviewMeeting",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        help_text="The review meeting this action came out of, if any.",
+    )
 
     history = HistoricalRecords()
     objects = ActionQuerySet.as_manager()

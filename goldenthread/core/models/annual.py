@@ -1,0 +1,105 @@
+"""The minimum requirements' yearly documents: the annual performance summary report and
+the annual update form."""
+
+from concurrency.fields import IntegerVersionField
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from .people import Partnership, User
+
+
+class AnnualReport(models.Model):
+    """An edition of a partnership's annual performance summary report. Publishing freezes
+    it: the content and files are stored and never change; a correction is a new edition."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="annual_reports"
+    )
+    year = models.PositiveIntegerField(help_text="Financial year it starts, e.g. 2025 for 2025/26.")
+    edition = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    commentary = models.TextField("lead link officer's commentary", blank=True)
+    correction_note = models.TextField(blank=True, help_text="What a later edition corrects.")
+    snapshot = models.JSONField(
+        null=True, blank=True, help_text="The frozen content, once published."
+    )
+    pdf = models.BinaryField(null=True, blank=True)
+    docx = models.BinaryField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["pdf", "docx", "snapshot"])
+
+    class Meta:
+        ordering = ["partnership", "-year", "-edition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "year", "edition"], name="one_report_edition"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "year"],
+                condition=models.Q(status="draft"),
+                name="one_draft_report_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} annual report {self.year}, edition {self.edition}"
+
+
+class AnnualUpdateForm(models.Model):
+    """The annual update form, completed by the partnership's lead link officer:
+    draft → submitted → accepted, or returned with a reason → resubmitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        RETURNED = "returned", "Returned for changes"
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="update_forms"
+    )
+    year = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    membership_changes = models.TextField(blank=True)
+    governance_changes = models.TextField(blank=True)
+    achievements = models.TextField(blank=True)
+    challenges = models.TextField(blank=True)
+    plan_status = models.TextField("the plan's status", blank=True)
+    self_assessment = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per minimum requirement: the officer's view and comment.",
+    )
+    system_use = models.TextField("use of the performance system", blank=True)
+    finance_summary = models.TextField(blank=True)
+    priorities = models.TextField("priorities for next year", blank=True)
+    submitted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(blank=True)
+    version = IntegerVersionField()
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["partnership", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="one_update_form_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} annual update form {self.year}"

@@ -1,0 +1,282 @@
+"""Review and revise: benchmarking against other areas, review meetings, comments and
+feedback, lessons learned, and improvement plans for under-performance."""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from .fields import PeriodField
+from .indicators import Indicator
+from .people import Partnership, User
+from .plans import Action, Objective
+
+VALUE_DIGITS = {"max_digits": 18, "decimal_places": 6}
+
+
+# --- benchmarking -----------------------------------------------------------------------
+
+
+class Area(models.Model):
+    """A place others publish statistics for: a local authority, a region, England. Coded
+    with ONS codes (E08000009 is Trafford; E92000001 is England)."""
+
+    code = models.CharField(max_length=12, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComparatorGroup(models.Model):
+    """A list of areas to compare with, such as CIPFA nearest neighbours."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    areas = models.ManyToManyField(Area, related_name="groups", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComparatorValue(models.Model):
+    """Another area's published value of one of our indicators for a period."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="comparator_values"
+    )
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="values")
+    period = PeriodField()
+    value = models.DecimalField(**VALUE_DIGITS)
+    source = models.CharField(max_length=300, blank=True)
+    imported_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "period", "area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "area", "period"], name="one_comparator_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.indicator.code} {self.period}: {self.value}"
+
+
+class ComparatorMapping(models.Model):
+    """Remembers which of our indicators a published indicator (and measure) is, so a
+    second import of the same kind of file needs no mapping."""
+
+    source_indicator = models.CharField(max_length=400)
+    source_measure = models.CharField(max_length=200, blank=True)
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="comparator_mappings"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_indicator", "source_measure", "indicator"], name="one_mapping"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_indicator} → {self.indicator.code}"
+
+
+# --- reviewing together -----------------------------------------------------------------
+
+
+class ReviewMeeting(models.Model):
+    """A partnership's review of a quarter: who came (members and people from outside),
+    what went well, the challenges, the decisions, and follow-ups that become actions."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="review_meetings"
+    )
+    period = PeriodField(help_text="The quarter reviewed, like 2025/26 Q3.")
+    held_on = models.DateField()
+    went_well = models.TextField("what went well", blank=True)
+    challenges = models.TextField(blank=True)
+    decisions = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership} review of {self.period}, {self.held_on:%-d %B %Y}"
+
+
+class Attendee(models.Model):
+    class Kind(models.TextChoices):
+        MEMBER = "member", "Partnership member"
+        CUSTOMER = "customer", "Customer or resident"
+        STAKEHOLDER = "stakeholder", "Stakeholder"
+        OTHER = "other", "Other"
+
+    meeting = models.ForeignKey(ReviewMeeting, on_delete=models.CASCADE, related_name="attendees")
+    person = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEMBER)
+
+    class Meta:
+        ordering = ["meeting", "kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comment(models.Model):
+    """A comment on an indicator, an action or a return, by someone who may see it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="comments")
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    ret = models.ForeignKey(
+        "Return", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="comments")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(indicator__isnull=False, action__isnull=True, ret__isnull=True)
+                    | Q(indicator__isnull=True, action__isnull=False, ret__isnull=True)
+                    | Q(indicator__isnull=True, action__isnull=True, ret__isnull=False)
+                ),
+                name="comment_on_exactly_one_thing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author}: {self.body[:40]}"
+
+
+class Feedback(models.Model):
+    """Feedback from a stakeholder or customer (a viewer), which the lead answers."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="feedback_given"
+    )
+    about = models.CharField(max_length=300, blank=True, help_text="What the feedback is about.")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"Feedback from {self.author}: {self.body[:40]}"
+
+
+# --- revise -----------------------------------------------------------------------------
+
+
+class Lesson(models.Model):
+    """What worked or didn't, and where the learning came from: searchable across every
+    partnership a person may see."""
+
+    class Outcome(models.TextChoices):
+        WORKED = "worked", "Worked"
+        DID_NOT_WORK = "did_not_work", "Did not work"
+        MIXED = "mixed", "Mixed results"
+
+    class Source(models.TextChoices):
+        THIS_PARTNERSHIP = "this_partnership", "This partnership"
+        ANOTHER_PARTNERSHIP = "another_partnership", "Another partnership"
+        COUNCIL = "council", "The council"
+        OTHER_ORGANISATION = "other_organisation", "Another organisation"
+        OTHER_SECTOR = "other_sector", "Another sector"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="lessons")
+    title = models.CharField(max_length=300)
+    what_happened = models.TextField()
+    outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.WORKED)
+    source = models.CharField(
+        max_length=20, choices=Source.choices, default=Source.THIS_PARTNERSHIP
+    )
+    source_detail = models.CharField(
+        max_length=300, blank=True, help_text="Which partnership, council, organisation or sector."
+    )
+    tags = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated, like “youth, early help”."
+    )
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="lessons")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+
+class ImprovementPlan(models.Model):
+    """Asked for when an indicator is red two quarters running; shown until closed."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="improvement_plans"
+    )
+    triggered_by = PeriodField(help_text="The second red period in a row.")
+    summary = models.TextField("what will be done")
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actions = models.ManyToManyField(Action, blank=True, related_name="improvement_plans")
+    review_date = models.DateField()
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_improvement_plan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Improvement plan for {self.indicator.code}"
