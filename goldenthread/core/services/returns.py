@@ -1,0 +1,458 @@
+"""The quarter in the product: opening it, filling in a return, submitting it, and the
+performance team signing it off or returning it. Every write checks who may make it and
+whether the return may still change, runs in a transaction, and is recorded in the
+history."""
+
+import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from concurrency.exceptions import RecordModifiedError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from goldenthread.core.access import Need, allows
+from goldenthread.core.models import (
+    Action,
+    ActionUpdate,
+    CorrectiveAction,
+    Indicator,
+    Partnership,
+    ReportingRound,
+    Result,
+    Return,
+    Risk,
+    RiskReview,
+    User,
+    default_deadline,
+)
+from goldenthread.core.monitoring import due_periods, return_contents
+from goldenthread.rules import ActionState, Frequency, Period, Rag
+
+from . import save_audited
+from .finance import record_spend
+
+
+class ReturnConflict(Exception):
+    """Someone else saved the return after this person opened it."""
+
+    def __init__(self, ret: Return):
+        super().__init__("The return was changed by someone else.")
+        self.ret = ret
+
+
+def _ensure_editable(ret: Return) -> None:
+    if ret.is_locked:
+        raise ValidationError(
+            f"The {ret.period.label} return is signed off, so its results are locked. "
+            "The performance team can reopen it, giving a reason."
+        )
+    if not ret.is_editable:
+        raise ValidationError(
+            f"The {ret.period.label} return has been submitted: it can change again if the "
+            "performance team returns it."
+        )
+
+
+@transaction.atomic
+def open_quarter(
+    *, period: Period, by: User, deadline: datetime.date | None = None
+) -> ReportingRound:
+    """Open a quarter for every partnership at once. Running it again adds returns for
+    partnerships created since, and changes nothing else."""
+    if not by.is_performance_team:
+        raise PermissionDenied("Only the council performance team opens a quarter.")
+    if period.frequency != Frequency.QUARTERLY:
+        raise ValidationError(
+            {"period": f"{period.label} is not a quarter: choose one like 2025/26 Q3."}
+        )
+    deadline = deadline or default_deadline(period)
+    if deadline <= period.end:
+        raise ValidationError({"deadline": "The deadline must fall after the quarter ends."})
+    round_, _ = ReportingRound.objects.get_or_create(
+        period=period, defaults={"deadline": deadline, "opened_by": by}
+    )
+    have = set(round_.returns.values_list("partnership_id", flat=True))
+    for partnership in Partnership.objects.exclude(pk__in=have):
+        save_audited(
+            Return(round=round_, partnership=partnership, deadline=round_.deadline),
+            by=by,
+            reason=f"{period.label} opened",
+        )
+    return round_
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    indicator_id: int
+    period: Period
+    value: Decimal | None
+    not_available: bool = False
+    not_available_reason: str = ""
+    note: str = ""
+    commentary: str = ""
+
+
+@dataclass(frozen=True)
+class CorrectiveInput:
+    indicator_id: int
+    period: Period
+    description: str
+    owner_id: int | None
+    due_date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    action_id: int
+    state: str
+    percent_complete: int
+    commentary: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    risk_id: int
+    likelihood: int
+    impact: int
+    next_review: datetime.date
+    note: str = ""
+
+
+def _check_owner(by: User, partnership: Partnership, owner_id: int | None, what: str) -> None:
+    if not allows(by, partnership, Need.EDIT, owner_id):
+        raise PermissionDenied(f"Only the lead or the owner can report {what}.")
+
+
+def record_results(*, ret: Return, by: User, results: Sequence[ResultInput]) -> int:
+    """Write results for indicators due in the return: new ones created, changed ones
+    updated, unchanged ones left alone — so the same input twice changes nothing. A
+    fixed number of queries however many rows. Returns how many rows changed.
+
+    Only rows that change something need the lead or the indicator's owner: a member
+    may send back a whole downloaded sheet, others' rows untouched."""
+    _ensure_editable(ret)
+    if not results:
+        return 0
+    indicators = {i.pk: i for i in Indicator.objects.filter(partnership=ret.partnership)}
+    due = {f: set(due_periods(f, ret.period)) for f in {i.frequency for i in indicators.values()}}
+    problems = []
+    for row in results:
+        indicator = indicators.get(row.indicator_id)
+        if indicator is None or row.period not in due[indicator.frequency]:
+            name = indicator.code if indicator else "That indicator"
+            problems.append(f"{name} {row.period.label} is not due in this return.")
+            continue
+        if row.value is None and not row.not_available and (row.note or row.commentary):
+            problems.append(
+                f"{indicator.code} {row.period.label}: enter a value, or mark it not available."
+            )
+        if row.not_available and not row.not_available_reason.strip():
+            problems.append(
+                f"{indicator.code} {row.period.label}: say why the result is not available."
+            )
+    if problems:
+        raise ValidationError(problems)
+    # Joined on the partnership rather than a list of ids, which could run to thousands.
+    existing = {
+        (r.indicator_id, r.period): r
+        for r in Result.objects.filter(
+            indicator__partnership=ret.partnership,
+            period__in={r.period.key for r in results},
+        )
+    }
+    fields = ["value", "not_available", "not_available_reason", "note", "commentary", "entered_by"]
+    create, update = [], []
+    now = timezone.now()
+    for row in results:
+        if row.value is None and not row.not_available:
+            continue  # nothing reported for this one yet
+        values = {
+            "value": None if row.not_available else row.value,
+            "not_available": row.not_available,
+            "not_available_reason": row.not_available_reason.strip() if row.not_available else "",
+            "note": row.note.strip(),
+            "commentary": row.commentary.strip(),
+        }
+        result = existing.get((row.indicator_id, row.period))
+        if result is not None and all(getattr(result, f) == v for f, v in values.items()):
+            continue
+        indicator = indicators[row.indicator_id]
+        _check_owner(by, ret.partnership, indicator.owner_id, f"{indicator.code}")
+        if result is None:
+            create.append(
+                Result(indicator_id=row.indicator_id, period=row.period, entered_by=by, **values)
+            )
+        else:
+            for name, value in values.items():
+                setattr(result, name, value)
+            result.entered_by, result.entered_at = by, now
+            update.append(result)
+    reason = f"{ret.period.label} return"
+    with transaction.atomic():
+        if create:
+            bulk_create_with_history(create, Result, default_user=by, default_change_reason=reason)
+        if update:
+            bulk_update_with_history(
+                update,
+                Result,
+                [*fields, "entered_at"],
+                default_user=by,
+                default_change_reason=reason,
+            )
+        _forget_drafts(ret, [*create, *update])
+    return len(create) + len(update)
+
+
+def _forget_drafts(ret: Return, written: Sequence[Result]) -> None:
+    """A result now saved (say, from a spreadsheet) replaces what was typed for it
+    earlier and kept as a draft."""
+    if not ret.draft or not written:
+        return
+    prefixes = tuple(f"r_{r.indicator_id}_{r.period.key}_" for r in written)
+    kept = {name: value for name, value in ret.draft.items() if not name.startswith(prefixes)}
+    if kept != ret.draft:
+        ret.draft = kept
+        # Not a save(): the draft is not an edit someone could conflict with.
+        Return.objects.filter(pk=ret.pk).update(draft=kept)
+
+
+def _save_corrective(ret: Return, by: User, rows: Sequence[CorrectiveInput]) -> None:
+    existing = {(c.indicator_id, c.period): c for c in ret.corrective_actions.all()}
+    for row in rows:
+        current = existing.get((row.indicator_id, row.period))
+        if not row.description.strip() and row.owner_id is None and row.due_date is None:
+            if current is not None:
+                current._history_user = by
+                current.delete()
+            continue
+        item = current or CorrectiveAction(
+            ret=ret, indicator_id=row.indicator_id, period=row.period
+        )
+        item.description, item.owner_id, item.due_date, item.by = (
+            row.description.strip(),
+            row.owner_id,
+            row.due_date,
+            by,
+        )
+        save_audited(item, by=by)
+
+
+def _save_actions(ret: Return, by: User, rows: Sequence[ActionInput]) -> None:
+    actions = {
+        a.pk: a
+        for a in Action.objects.filter(pk__in=[r.action_id for r in rows]).select_related(
+            "objective__plan"
+        )
+    }
+    updates = {u.action_id: u for u in ActionUpdate.objects.filter(ret=ret, action__in=actions)}
+    for row in rows:
+        action = actions[row.action_id]
+        if action.objective.plan.partnership_id != ret.partnership_id:
+            raise PermissionDenied("That action belongs to another partnership.")
+        _check_owner(by, ret.partnership, action.owner_id, f"on {action.ref}")
+        if not 0 <= row.percent_complete <= 100:
+            raise ValidationError(f"{action.ref}: per cent complete runs from 0 to 100.")
+        update = updates.get(action.pk) or ActionUpdate(action=action, ret=ret)
+        update.state, update.percent_complete, update.commentary, update.by = (
+            row.state,
+            row.percent_complete,
+            row.commentary.strip(),
+            by,
+        )
+        update.save()
+        if (action.state, action.percent_complete) != (row.state, row.percent_complete):
+            action.state, action.percent_complete = row.state, row.percent_complete
+            if row.state == ActionState.COMPLETED and action.completed_on is None:
+                action.completed_on = timezone.localdate()
+            save_audited(action, by=by, reason=f"{ret.period.label} return")
+
+
+def _save_reviews(ret: Return, by: User, rows: Sequence[ReviewInput]) -> None:
+    risks = {r.pk: r for r in Risk.objects.filter(pk__in=[r.risk_id for r in rows])}
+    reviews = {r.risk_id: r for r in RiskReview.objects.filter(ret=ret, risk__in=risks)}
+    for row in rows:
+        risk = risks[row.risk_id]
+        if risk.partnership_id != ret.partnership_id:
+            raise PermissionDenied("That risk belongs to another partnership.")
+        _check_owner(by, ret.partnership, risk.owner_id, f"on {risk.ref}")
+        if row.likelihood * row.impact > risk.inherent_score:
+            raise ValidationError(
+                f"{risk.ref}: the new score must not be above the inherent score "
+                f"({risk.inherent_score})."
+            )
+        review = reviews.get(risk.pk) or RiskReview(risk=risk, ret=ret)
+        review.likelihood, review.impact, review.note, review.next_review, review.by = (
+            row.likelihood,
+            row.impact,
+            row.note.strip(),
+            row.next_review,
+            by,
+        )
+        review.save()
+        risk.residual_likelihood, risk.residual_impact, risk.review_date = (
+            row.likelihood,
+            row.impact,
+            row.next_review,
+        )
+        save_audited(risk, by=by, reason=f"Reviewed in the {ret.period.label} return")
+
+
+@transaction.atomic
+def save_return(
+    *,
+    ret: Return,
+    by: User,
+    version: int | None,
+    results: Sequence[ResultInput] = (),
+    corrective: Sequence[CorrectiveInput] = (),
+    actions: Sequence[ActionInput] = (),
+    reviews: Sequence[ReviewInput] = (),
+    spend: Decimal | None = None,
+    highlights: str | None = None,
+    exceptions: str | None = None,
+    draft: Mapping[str, str] | None = None,
+) -> Return:
+    """Save what was entered on the return page in one go. `version` is the return's
+    version when the page was opened: if someone saved since, nothing is written and
+    ReturnConflict says who. `draft` keeps what was typed but is not valid yet."""
+    if not allows(by, ret.partnership, Need.CONTRIBUTE):
+        raise PermissionDenied("Only the partnership's leads and members fill in its return.")
+    _ensure_editable(ret)
+    lead = allows(by, ret.partnership, Need.LEAD)
+    if highlights is not None and lead:
+        ret.highlights = highlights.strip()
+    if exceptions is not None and lead:
+        ret.exceptions = exceptions.strip()
+    if draft is not None:
+        ret.draft = dict(draft)
+    if version is not None:
+        ret.version = version
+    ret._history_user = by
+    try:
+        # First, so a stale version stops everything below (django-concurrency); in a
+        # savepoint, so the transaction can still read who saved in between.
+        with transaction.atomic():
+            ret.save()
+    except RecordModifiedError as error:
+        raise ReturnConflict(
+            Return.objects.select_related("round", "partnership").get(pk=ret.pk)
+        ) from error
+    record_results(ret=ret, by=by, results=results)
+    _save_corrective(ret, by, corrective)
+    _save_actions(ret, by, actions)
+    _save_reviews(ret, by, reviews)
+    if spend is not None and lead:
+        record_spend(partnership=ret.partnership, period=ret.period, amount=spend, by=by)
+    return ret
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something that stops a return being submitted, and where on the page it is."""
+
+    anchor: str
+    message: str
+
+
+def submission_problems(ret: Return) -> list[Problem]:
+    """Every due result reported or marked not available with a reason; every red or
+    amber result explained; every red result with a corrective action that has an
+    owner, a due date and says what will change."""
+    contents = return_contents(ret)
+    problems = []
+    for due in contents.results:
+        name = f"{due.indicator.code} {due.period.label}"
+        if not due.is_reported:
+            problems.append(
+                Problem(
+                    f"result-{due.key}",
+                    f"{name}: enter the result, or mark it not available and say why.",
+                )
+            )
+            continue
+        rag = due.rag
+        if rag in (Rag.RED, Rag.AMBER) and not due.result.commentary.strip():
+            problems.append(
+                Problem(
+                    f"result-{due.key}",
+                    f"{name} is {rag.label.lower()}: say why, in the commentary.",
+                )
+            )
+        if rag is Rag.RED and not (due.corrective and due.corrective.is_complete):
+            problems.append(
+                Problem(
+                    f"result-{due.key}",
+                    f"{name} is red: add a corrective action saying what will change, "
+                    "who owns it and by when.",
+                )
+            )
+    if ret.draft:
+        problems.append(
+            Problem("return-form", "Some entries could not be saved yet: correct them first.")
+        )
+    return problems
+
+
+@transaction.atomic
+def submit_return(*, ret: Return, by: User) -> Return:
+    if not allows(by, ret.partnership, Need.LEAD):
+        raise PermissionDenied("Only the partnership's lead link officer submits its return.")
+    _ensure_editable(ret)
+    problems = submission_problems(ret)
+    if problems:
+        raise ValidationError([p.message for p in problems])
+    ret.status = Return.Status.SUBMITTED
+    ret.submitted_by, ret.submitted_at = by, timezone.now()
+    return save_audited(ret, by=by, reason="Submitted")
+
+
+def _require_performance_team(by: User) -> None:
+    if not by.is_performance_team:
+        raise PermissionDenied("Only the council performance team does this.")
+
+
+@transaction.atomic
+def sign_off_return(*, ret: Return, by: User) -> Return:
+    _require_performance_team(by)
+    if ret.status != Return.Status.SUBMITTED:
+        raise ValidationError("Only a submitted return can be signed off.")
+    ret.status, ret.decided_by, ret.decided_at, ret.returned_reason = (
+        Return.Status.SIGNED_OFF,
+        by,
+        timezone.now(),
+        "",
+    )
+    return save_audited(ret, by=by, reason="Signed off")
+
+
+@transaction.atomic
+def return_for_changes(*, ret: Return, by: User, reason: str) -> Return:
+    _require_performance_team(by)
+    if ret.status != Return.Status.SUBMITTED:
+        raise ValidationError("Only a submitted return can be returned.")
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": "Say what needs to change, so the partnership can put it right."}
+        )
+    ret.status, ret.decided_by, ret.decided_at, ret.returned_reason = (
+        Return.Status.RETURNED,
+        by,
+        timezone.now(),
+        reason.strip(),
+    )
+    return save_audited(ret, by=by, reason=f"Returned: {reason.strip()}")
+
+
+@transaction.atomic
+def reopen_return(*, ret: Return, by: User, reason: str) -> Return:
+    _require_performance_team(by)
+    if ret.status != Return.Status.SIGNED_OFF:
+        raise ValidationError("Only a signed-off return can be reopened.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the signed-off return is being reopened."})
+    ret.status = Return.Status.OPEN
+    return save_audited(ret, by=by, reason=f"Reopened: {reason.strip()}")

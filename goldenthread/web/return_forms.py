@@ -1,0 +1,349 @@
+"""The return page's form: a group of fields for every result, action and risk the
+person may report on. It only validates; services.returns does the saving."""
+
+from decimal import Decimal
+
+from django import forms
+
+from goldenthread.core.monitoring import ReturnContents
+from goldenthread.core.services.returns import (
+    ActionInput,
+    CorrectiveInput,
+    ResultInput,
+    ReviewInput,
+)
+from goldenthread.rules import ActionState
+from goldenthread.web.plan_forms import (
+    DATE_WIDGET,
+    NUMBER_MESSAGE,
+    PeopleChoiceField,
+    member_people,
+)
+
+SCORE_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(1, 6)]
+
+
+class ReturnForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(
+        self, *args, contents: ReturnContents, editable: dict[str, set[int]], lead: bool, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.contents = contents
+        self.lead = lead
+        people = member_people(contents.ret.partnership)
+        for due in contents.results:
+            if due.indicator.pk not in editable["indicators"]:
+                continue
+            p = f"r_{due.key}_"
+            self.fields[p + "value"] = forms.DecimalField(
+                label=f"Result for {due.period.label}",
+                required=False,
+                error_messages={"invalid": NUMBER_MESSAGE},
+                # GOV.UK advice: text with a numeric keyboard, not type=number.
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            )
+            self.fields[p + "na"] = forms.BooleanField(label="Not available", required=False)
+            self.fields[p + "reason"] = forms.CharField(
+                label="Why is it not available?", required=False
+            )
+            self.fields[p + "note"] = forms.CharField(
+                label="Note", required=False, help_text="For example, “provisional”."
+            )
+            self.fields[p + "commentary"] = forms.CharField(
+                label="Commentary",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Why the result is where it is. Needed when amber or red.",
+            )
+            self.fields[p + "ca_description"] = forms.CharField(
+                label="What will change", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+            self.fields[p + "ca_owner"] = PeopleChoiceField(
+                queryset=people, required=False, label="Who owns it", empty_label="Choose someone"
+            )
+            self.fields[p + "ca_due"] = forms.DateField(
+                label="By when", required=False, widget=DATE_WIDGET
+            )
+        for due in contents.actions:
+            if due.action.pk not in editable["actions"]:
+                continue
+            p = f"a_{due.action.pk}_"
+            self.fields[p + "state"] = forms.ChoiceField(
+                label="Status", choices=ActionState.choices()
+            )
+            self.fields[p + "percent"] = forms.IntegerField(
+                label="Per cent complete",
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                min_value=0,
+                max_value=100,
+                error_messages={
+                    "invalid": "Enter a whole number from 0 to 100",
+                    "min_value": "Enter a whole number from 0 to 100",
+                    "max_value": "Enter a whole number from 0 to 100",
+                    "required": "Enter how far through the action is, from 0 to 100",
+                },
+            )
+            self.fields[p + "commentary"] = forms.CharField(
+                label="Progress this quarter",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for due in contents.risks:
+            if due.risk.pk not in editable["risks"]:
+                continue
+            p = f"k_{due.risk.pk}_"
+            self.fields[p + "likelihood"] = forms.TypedChoiceField(
+                label="Likelihood now", choices=SCORE_CHOICES, coerce=int, required=False
+            )
+            self.fields[p + "impact"] = forms.TypedChoiceField(
+                label="Impact now", choices=SCORE_CHOICES, coerce=int, required=False
+            )
+            self.fields[p + "next"] = forms.DateField(
+                label="Next review", required=False, widget=DATE_WIDGET
+            )
+            self.fields[p + "note"] = forms.CharField(label="Review note", required=False)
+        if lead:
+            self.fields["spend"] = forms.DecimalField(
+                label=f"Spend in {contents.ret.period.label} (£)",
+                required=False,
+                min_value=Decimal(0),
+                error_messages={"invalid": "Enter the amount in pounds, like 12500 or 12500.50"},
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            )
+            self.fields["highlights"] = forms.CharField(
+                label="Highlights: what went well",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields["exceptions"] = forms.CharField(
+                label="Exceptions: what is off track and what is being done",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    # --- rows -------------------------------------------------------------------------
+
+    def row(self, prefix: str) -> dict:
+        """The bound fields of one row, by their short name."""
+        return {name[len(prefix) :]: self[name] for name in self.fields if name.startswith(prefix)}
+
+    def clean(self):
+        data = super().clean()
+        for name in list(self.fields):
+            if name.endswith("_na") and data.get(name):
+                reason = name[:-2] + "reason"
+                if not (data.get(reason) or "").strip():
+                    self.add_error(reason, "Say why the result is not available")
+            if name.endswith("_likelihood"):
+                p = name[: -len("likelihood")]
+                given = [data.get(p + f) for f in ("likelihood", "impact", "next")]
+                if any(given) and not all(given):
+                    for f, value in zip(("likelihood", "impact", "next"), given, strict=True):
+                        if not value and p + f not in self.errors:
+                            self.add_error(
+                                p + f, "Give the likelihood, impact and next review date together"
+                            )
+        return data
+
+    def invalid_rows(self) -> set[str]:
+        """Prefixes of rows with an error: saved as a draft, not to the database."""
+        return {
+            name.rsplit("_", 1)[0] if name.startswith(("a_", "k_")) else _result_prefix(name)
+            for name in self.errors
+            if name != "__all__"
+        }
+
+    def raw_draft(self) -> dict[str, str]:
+        """What was typed in every row with an error, kept so nothing typed is lost."""
+        bad = self.invalid_rows()
+        return {
+            name: self.data.get(name, "")
+            for name in self.fields
+            if any(name.startswith(b) for b in bad) and name in self.data
+        }
+
+    def inputs(self) -> dict:
+        """Service inputs for every valid row."""
+        bad = self.invalid_rows()
+        data = self.cleaned_data
+        results, corrective, actions, reviews = [], [], [], []
+        for due in self.contents.results:
+            p = f"r_{due.key}_"
+            if p + "value" not in self.fields or p[:-1] in bad:
+                continue
+            results.append(
+                ResultInput(
+                    indicator_id=due.indicator.pk,
+                    period=due.period,
+                    value=data.get(p + "value"),
+                    not_available=bool(data.get(p + "na")),
+                    not_available_reason=data.get(p + "reason") or "",
+                    note=data.get(p + "note") or "",
+                    commentary=data.get(p + "commentary") or "",
+                )
+            )
+            owner = data.get(p + "ca_owner")
+            corrective.append(
+                CorrectiveInput(
+                    indicator_id=due.indicator.pk,
+                    period=due.period,
+                    description=data.get(p + "ca_description") or "",
+                    owner_id=owner.pk if owner else None,
+                    due_date=data.get(p + "ca_due"),
+                )
+            )
+        for due in self.contents.actions:
+            p = f"a_{due.action.pk}_"
+            if p + "state" not in self.fields or p[:-1] in bad:
+                continue
+            actions.append(
+                ActionInput(
+                    action_id=due.action.pk,
+                    state=data[p + "state"],
+                    percent_complete=data[p + "percent"],
+                    commentary=data.get(p + "commentary") or "",
+                )
+            )
+        for due in self.contents.risks:
+            p = f"k_{due.risk.pk}_"
+            if (
+                p + "likelihood" not in self.fields
+                or p[:-1] in bad
+                or not data.get(p + "likelihood")
+            ):
+                continue
+            reviews.append(
+                ReviewInput(
+                    risk_id=due.risk.pk,
+                    likelihood=data[p + "likelihood"],
+                    impact=data[p + "impact"],
+                    next_review=data[p + "next"],
+                    note=data.get(p + "note") or "",
+                )
+            )
+        extra = {}
+        if self.lead:
+            extra = {
+                "spend": data.get("spend") if "spend" not in self.errors else None,
+                "highlights": data.get("highlights", ""),
+                "exceptions": data.get("exceptions", ""),
+            }
+        return {
+            "results": results,
+            "corrective": corrective,
+            "actions": actions,
+            "reviews": reviews,
+            **extra,
+        }
+
+
+def _result_prefix(name: str) -> str:
+    # r_<indicator>_<period key>_<field>; the field may itself contain "_" (ca_owner).
+    head, indicator, period, *_ = name.split("_", 3)
+    return f"{head}_{indicator}_{period}"
+
+
+def initial_data(contents: ReturnContents, form_fields) -> dict[str, str]:
+    """The page's fields as they stand in the database, as form data (strings), so a
+    saved draft can be laid over them."""
+    data: dict[str, str] = {"version": str(contents.ret.version)}
+    for due in contents.results:
+        p = f"r_{due.key}_"
+        if p + "value" not in form_fields:
+            continue
+        r = due.result
+        if r is not None:
+            data[p + "value"] = "" if r.value is None else _plain(r.value)
+            if r.not_available:
+                data[p + "na"] = "on"
+            data[p + "reason"] = r.not_available_reason
+            data[p + "note"] = r.note
+            data[p + "commentary"] = r.commentary
+        c = due.corrective
+        if c is not None:
+            data[p + "ca_description"] = c.description
+            data[p + "ca_owner"] = str(c.owner_id or "")
+            data[p + "ca_due"] = c.due_date.isoformat() if c.due_date else ""
+    for due in contents.actions:
+        p = f"a_{due.action.pk}_"
+        if p + "state" not in form_fields:
+            continue
+        source = due.update or due.action
+        data[p + "state"] = source.state
+        data[p + "percent"] = str(source.percent_complete)
+        data[p + "commentary"] = due.update.commentary if due.update else ""
+    for due in contents.risks:
+        p = f"k_{due.risk.pk}_"
+        if p + "likelihood" not in form_fields or due.review is None:
+            continue
+        data[p + "likelihood"] = str(due.review.likelihood)
+        data[p + "impact"] = str(due.review.impact)
+        data[p + "next"] = due.review.next_review.isoformat()
+        data[p + "note"] = due.review.note
+    ret = contents.ret
+    if "spend" in form_fields:
+        spent = contents.finance.spend_by_quarter.get(ret.period)
+        data["spend"] = "" if spent is None else _plain(spent)
+        data["highlights"] = ret.highlights
+        data["exceptions"] = ret.exceptions
+    return data
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("sign_off", "Sign it off"), ("return", "Return it for changes")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to sign the return off or return it"},
+    )
+    reason = forms.CharField(
+        label="If returning it, what needs to change?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason", "Say what needs to change, so the partnership can put it right"
+            )
+        return data
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the signed-off return being reopened?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the signed-off return is being reopened"},
+    )
+
+
+class OpenQuarterForm(forms.Form):
+    period = forms.CharField(label="Quarter", help_text="For example 2026/27 Q2.")
+    deadline = forms.DateField(
+        label="Deadline",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="Leave empty for the last day of the month after the quarter ends.",
+    )
+
+    def clean_period(self):
+        from goldenthread.rules import Frequency, Period, PeriodError
+
+        try:
+            period = Period.parse(self.cleaned_data["period"])
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from error
+        if period.frequency != Frequency.QUARTERLY:
+            raise forms.ValidationError(
+                f"{period.label} is not a quarter: enter one like 2026/27 Q2"
+            )
+        return period

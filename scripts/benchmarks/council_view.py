@@ -1,0 +1,384 @@
+"""The council-wide view over 100 partnerships, 4,000 indicators and ten years of results.
+
+Generates a council (bulk_create, no history): 100 partnerships of 40 quarterly
+indicators each, 40 quarters of results and targets for every indicator (160,000 of each),
+an approved plan of 8 objectives with 3 actions each, 5 risks, three members and a return
+for the latest ended quarter per partnership. Then measures, as a performance-team user:
+the server time of GET /council/ (Django's test client, median of 7 after a warm-up); the
+time of plain SQL that reads the same rows through connection.cursor() (median of 7);
+their ratio; and the page's query count at 50 and at 100 partnerships.
+"""
+
+import datetime
+import random
+import statistics
+import time
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from goldenthread.core.council import compared_periods
+from goldenthread.core.models import (
+    Action,
+    Indicator,
+    Membership,
+    Objective,
+    Organisation,
+    Outcome,
+    Partnership,
+    Plan,
+    ReportingRound,
+    Result,
+    Return,
+    Risk,
+    StrategicPlan,
+    Target,
+    User,
+    default_deadline,
+)
+from goldenthread.rules import ActionState, Frequency, latest_ended
+
+from . import Figure
+
+INDICATORS = 40  # per partnership
+QUARTERS = 40  # ten years
+OBJECTIVES = 8
+ACTIONS = 3  # per objective
+RISKS = 5
+REPEAT = 7
+
+
+def _council(first: int, count: int, today: datetime.date, rng: random.Random) -> None:
+    """Partnerships number first .. first + count - 1, with everything the page reads."""
+    orgs = list(Organisation.objects.filter(name__startswith="Council bench org"))
+    people = list(User.objects.filter(username__startswith="council-bench-person"))
+    outcomes = list(Outcome.objects.filter(strategic_plan__title="Council bench plan"))
+    latest = latest_ended(Frequency.QUARTERLY, today)
+    oldest = latest
+    for _ in range(QUARTERS - 1):
+        oldest = oldest.previous()
+    quarters = oldest.periods_until(latest)
+    round_ = ReportingRound.objects.get(period=latest)
+
+    partnerships = Partnership.objects.bulk_create(
+        Partnership(name=f"Council bench partnership {n:03d}", lead_organisation=orgs[n % 10])
+        for n in range(first, first + count)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            partnership=p,
+            person=people[(n * 3 + k) % len(people)],
+            organisation=orgs[(n + k) % len(orgs)],
+            role=["lead", "member", "viewer"][k],
+        )
+        for n, p in enumerate(partnerships)
+        for k in range(3)
+    )
+    Return.objects.bulk_create(
+        Return(
+            round=round_,
+            partnership=p,
+            deadline=round_.deadline,
+            status=["open", "submitted", "signed_off", "returned"][n % 4],
+        )
+        for n, p in enumerate(partnerships)
+    )
+    Risk.objects.bulk_create(
+        Risk(
+            partnership=p,
+            ref=f"R{k}",
+            title=f"Risk {k}",
+            inherent_likelihood=4,
+            inherent_impact=4,
+            residual_likelihood=2,
+            residual_impact=3,
+            review_date=today + datetime.timedelta(days=rng.randint(-90, 180)),
+        )
+        for p in partnerships
+        for k in range(RISKS)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            partnership=p,
+            code=f"CB{i:02d}",
+            title=f"Bench indicator {i}",
+            polarity=["higher", "lower", "band"][i % 3],
+            decimals=1,
+        )
+        for p in partnerships
+        for i in range(INDICATORS)
+    )
+    for batch in range(0, len(indicators), 500):
+        chunk = indicators[batch : batch + 500]
+        Target.objects.bulk_create(
+            (
+                Target(
+                    indicator=indicator,
+                    period=q,
+                    value=Decimal(100),
+                    upper=Decimal(110) if indicator.polarity == "band" else None,
+                )
+                for indicator in chunk
+                for q in quarters
+            ),
+            batch_size=2000,
+        )
+        Result.objects.bulk_create(
+            (
+                Result(
+                    indicator=indicator,
+                    period=q,
+                    value=Decimal(rng.randint(850, 1150)) / 10,
+                )
+                for indicator in chunk
+                for q in quarters
+            ),
+            batch_size=2000,
+        )
+    plans = Plan.objects.bulk_create(
+        Plan(partnership=p, title="Bench plan", first_year=2024, last_year=2027, status="approved")
+        for p in partnerships
+    )
+    objectives = Objective.objects.bulk_create(
+        Objective(plan=plan, ref=f"O{k}", title=f"Bench objective {k}", order=k)
+        for plan in plans
+        for k in range(OBJECTIVES)
+    )
+    by_partnership = {}
+    for indicator in indicators:
+        by_partnership.setdefault(indicator.partnership_id, []).append(indicator)
+    links = Objective.indicators.through
+    links.objects.bulk_create(
+        links(objective_id=o.pk, indicator_id=i.pk)
+        for o, plan in ((o, plans[(n // OBJECTIVES)]) for n, o in enumerate(objectives))
+        for i in by_partnership[plan.partnership_id][o.order * 5 : o.order * 5 + 5]
+    )
+    served = Objective.outcomes.through
+    served.objects.bulk_create(
+        served(objective_id=o.pk, outcome_id=outcomes[n % len(outcomes)].pk)
+        for n, o in enumerate(objectives)
+    )
+    states = [s.value for s in ActionState]
+    Action.objects.bulk_create(
+        Action(
+            objective=o,
+            ref=f"A{k}",
+            title=f"Bench action {k}",
+            due_date=today + datetime.timedelta(days=rng.randint(-200, 400)),
+            state=rng.choice(states),
+        )
+        for o in objectives
+        for k in range(ACTIONS)
+    )
+
+
+def _setup(today: datetime.date) -> User:
+    Organisation.objects.bulk_create(Organisation(name=f"Council bench org {n}") for n in range(10))
+    User.objects.bulk_create(
+        User(username=f"council-bench-person-{n}", password="!") for n in range(60)
+    )
+    plan = StrategicPlan.objects.create(title="Council bench plan", first_year=2024, last_year=2028)
+    Outcome.objects.bulk_create(
+        Outcome(strategic_plan=plan, code=f"T{n}", title=f"Outcome {n}") for n in range(12)
+    )
+    latest = latest_ended(Frequency.QUARTERLY, today)
+    ReportingRound.objects.create(period=latest, deadline=default_deadline(latest))
+    return User.objects.create_user(
+        "council-bench-performance", password="bench-password-1", is_performance_team=True
+    )
+
+
+FREQUENCIES = [Frequency.QUARTERLY, Frequency.MONTHLY, Frequency.ANNUAL]
+
+
+# Each indicator's own period by its frequency: the keys are parameters, in FREQUENCIES order.
+OWN_PERIOD = "CASE i.frequency WHEN 'quarterly' THEN %s WHEN 'monthly' THEN %s ELSE %s END"
+
+
+def _ids(sql: str, ids: list) -> str:
+    return sql.replace("%(ids)s", ", ".join(["%s"] * len(ids)))
+
+
+def plain_sql(today: datetime.date) -> list[list[tuple]]:
+    """The rows the page needs, read with hand-written SQL: the filter's choices, the
+    partnerships, each indicator's latest result and that period's target, the results
+    and targets of the periods compared, the latest round's returns, overdue risk reviews,
+    and the approved plans' objectives, their indicators and actions."""
+    pairs = compared_periods(today)
+    keys_now = [pairs[f][0].key for f in FREQUENCIES]
+    keys_before = [pairs[f][1].key for f in FREQUENCIES]
+    rows = []
+    with connection.cursor() as cursor:
+
+        def read(sql: str, params=()) -> list[tuple]:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+            rows.append(found)
+            return found
+
+        read(
+            "SELECT o.id, o.code, o.title, o.parent_id, s.id, s.title FROM core_outcome o "
+            "JOIN core_strategicplan s ON s.id = o.strategic_plan_id ORDER BY s.title, s.id, o.code"
+        )
+        read(
+            "SELECT id, name FROM core_organisation WHERE id IN "
+            "(SELECT lead_organisation_id FROM core_partnership) "
+            "OR id IN (SELECT organisation_id FROM core_membership) ORDER BY name"
+        )
+        partnerships = read(
+            "SELECT p.id, p.name, p.is_demo, o.name FROM core_partnership p "
+            "JOIN core_organisation o ON o.id = p.lead_organisation_id ORDER BY p.name"
+        )
+        ids = [p[0] for p in partnerships]
+        # Each indicator's latest result and its target, the result and target of the
+        # period before the latest ended one, and of the latest ended one when a later
+        # result is in already.
+        now = before = OWN_PERIOD
+        read(
+            _ids(
+                "SELECT i.id, i.partnership_id, i.polarity, i.tolerance, i.tolerance_kind, "
+                "r.period, r.value, t.value, t.upper, rb.value, tb.value, tb.upper, "
+                "rn.value, tn.value, tn.upper "
+                "FROM core_indicator i "
+                "LEFT JOIN core_result r ON r.indicator_id = i.id AND r.period = ("
+                "  SELECT MAX(period) FROM core_result WHERE indicator_id = i.id "
+                "  AND value IS NOT NULL) "
+                "LEFT JOIN core_target t ON t.indicator_id = i.id AND t.period = r.period "
+                f"LEFT JOIN core_result rb ON rb.indicator_id = i.id AND rb.period = {before} "
+                "  AND rb.value IS NOT NULL "
+                f"LEFT JOIN core_target tb ON tb.indicator_id = i.id AND tb.period = {before} "
+                f"LEFT JOIN core_result rn ON rn.indicator_id = i.id AND rn.period = {now} "
+                "  AND rn.value IS NOT NULL AND r.period > rn.period "
+                "LEFT JOIN core_target tn ON tn.indicator_id = i.id AND tn.period = rn.period "
+                "WHERE i.partnership_id IN (%(ids)s)",
+                ids,
+            ),
+            [*keys_before, *keys_before, *keys_now, *ids],
+        )
+        read(
+            _ids(
+                "SELECT r.id, r.partnership_id, r.status, r.deadline, g.period, g.deadline "
+                "FROM core_return r JOIN core_reportinground g ON g.id = r.round_id "
+                "WHERE g.period = (SELECT MAX(period) FROM core_reportinground) "
+                "AND r.partnership_id IN (%(ids)s)",
+                ids,
+            ),
+            ids,
+        )
+        read(
+            _ids(
+                "SELECT partnership_id, COUNT(*) FROM core_risk WHERE is_open "
+                "AND review_date < %s AND partnership_id IN (%(ids)s) GROUP BY partnership_id",
+                ids,
+            ),
+            [today, *ids],
+        )
+        approved = (
+            "SELECT id FROM core_plan WHERE status = 'approved' AND partnership_id IN (%(ids)s)"
+        )
+        read(
+            _ids(
+                "SELECT o.id, p.partnership_id, o.ref, o.title FROM core_objective o "
+                "JOIN core_plan p ON p.id = o.plan_id "
+                "WHERE p.status = 'approved' AND p.partnership_id IN (%(ids)s) "
+                'ORDER BY o."order", o.ref',
+                ids,
+            ),
+            ids,
+        )
+        read(
+            _ids(
+                "SELECT l.objective_id, l.indicator_id FROM core_objective_indicators l "
+                "JOIN core_objective o ON o.id = l.objective_id "
+                f"WHERE o.plan_id IN ({approved})",
+                ids,
+            ),
+            ids,
+        )
+        read(
+            _ids(
+                "SELECT a.objective_id, a.state, a.due_date FROM core_action a "
+                "JOIN core_objective o ON o.id = a.objective_id "
+                f"WHERE o.plan_id IN ({approved})",
+                ids,
+            ),
+            ids,
+        )
+    return rows
+
+
+def _median_ms(work, repeat: int = REPEAT) -> float:
+    work()  # warm-up: caches, prepared statements, the first template compile
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _page(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/council/")
+    assert response.status_code == 200, response.status_code
+    return len(queries)
+
+
+def run() -> list[Figure]:
+    today = timezone.localdate()
+    rng = random.Random(2026)
+    start = time.perf_counter()
+    with transaction.atomic():  # one commit, not one per batch
+        performance = _setup(today)
+        _council(0, 50, today, rng)
+    client = Client()
+    client.force_login(performance)
+    at_50 = _page(client)
+    with transaction.atomic():
+        _council(50, 50, today, rng)
+    if connection.vendor == "postgresql":
+        # Statistics for the planner, as autovacuum would gather them soon after a load
+        # this size; without them PostgreSQL's plans depend on when it got round to it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    built = time.perf_counter() - start
+    at_100 = _page(client)
+    assert Partnership.objects.count() == 100
+    assert Indicator.objects.count() == 100 * INDICATORS
+    assert Result.objects.count() == 100 * INDICATORS * QUARTERS
+
+    response = client.get("/council/")
+    rows = response.context["overview"].rows
+    assert len(rows) == 100 and sum(sum(r.rag_counts.values()) for r in rows) == 4000
+
+    page_ms = _median_ms(lambda: client.get("/council/"))
+    sql_ms = _median_ms(lambda: plain_sql(today))
+    ratio = page_ms / sql_ms
+    return [
+        Figure(
+            f"generate 100 partnerships, 4,000 indicators, {Result.objects.count():,} results "
+            "and as many targets",
+            built,
+            "s",
+        ),
+        Figure(
+            f"council-wide page, 100 partnerships (GET, median of {REPEAT})",
+            page_ms,
+            "ms",
+            "< 150 ms",
+            page_ms < 150,
+        ),
+        Figure(f"plain SQL reading the same rows (median of {REPEAT})", sql_ms, "ms"),
+        Figure("page time ÷ plain SQL time", ratio, "×", "≤ 3×", ratio <= 3),
+        Figure("queries for the page at 100 partnerships", at_100, "queries"),
+        Figure(
+            "queries at 100 partnerships minus queries at 50",
+            at_100 - at_50,
+            "queries",
+            "0: independent of the number of partnerships",
+            at_100 == at_50,
+        ),
+    ]
