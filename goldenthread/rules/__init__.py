@@ -8,6 +8,9 @@ The function ``rag`` re-exported here hides the module ``rag`` as an attribute o
 ``mock.patch("goldenthread.rules.rag.…")`` reach the function, not the module.
 """
 
+from goldenthread.rules.benchmark import Benchmark, Spread, Verdict, benchmark, spread
+from goldenthread.rules.compliance import Compliance, Requirement
+from goldenthread.rules.forecast import Forecast, trend_forecast, year_end_period
 from goldenthread.rules.periods import (
     Frequency,
     Period,
@@ -36,6 +39,7 @@ from goldenthread.rules.smart import (
     check_target,
     summary,
 )
+from goldenthread.rules.spc import Assurance, Signal, SpcResult, Variation, xmr
 from goldenthread.rules.status import (
     ActionState,
     ObjectiveStatus,
@@ -46,9 +50,13 @@ from goldenthread.rules.status import (
 
 __all__ = [
     "ActionState",
+    "Assurance",
+    "Benchmark",
+    "Compliance",
     "Criterion",
     "Direction",
     "Failure",
+    "Forecast",
     "Frequency",
     "ObjectiveFacts",
     "ObjectiveStatus",
@@ -56,9 +64,16 @@ __all__ = [
     "PeriodError",
     "Polarity",
     "Rag",
+    "Requirement",
+    "Signal",
+    "SpcResult",
+    "Spread",
     "TargetFacts",
     "ToleranceKind",
+    "Variation",
+    "Verdict",
     "annual_changes",
+    "benchmark",
     "check_objective",
     "check_target",
     "direction",
@@ -69,7 +84,11 @@ __all__ = [
     "parse_published_period",
     "periods_in_years",
     "rag",
+    "spread",
     "status_rag",
     "summary",
     "tolerance_amount",
+    "trend_forecast",
+    "xmr",
+    "year_end_period",
 ]

@@ -23,9 +23,13 @@ def test_the_rules_import_nothing_but_the_standard_library() -> None:
         "goldenthread",
         "goldenthread.rules",
         "goldenthread.rules._labels",
+        "goldenthread.rules.benchmark",
+        "goldenthread.rules.compliance",
+        "goldenthread.rules.forecast",
         "goldenthread.rules.periods",
         "goldenthread.rules.rag",
         "goldenthread.rules.smart",
+        "goldenthread.rules.spc",
         "goldenthread.rules.status",
     ]
 

@@ -1,0 +1,170 @@
+"""The process chart (XmR) of an indicator, drawn by pygal: results, the mean, the process
+limits, the target, and the results marked as special cause."""
+
+from collections.abc import Callable, Sequence
+
+import pygal
+from pygal.style import Style
+
+from goldenthread.core.models import Indicator
+from goldenthread.core.performance import PeriodRow
+from goldenthread.rules import Signal, SpcResult
+
+from .history import CHART_STYLE, render
+
+# GOV.UK palette. Marked results follow the Making Data Count colours (blue improvement,
+# orange concern, purple neither) and each has its own shape, with a black outline so the
+# orange still stands out against white.
+RESULT, MEAN, LIMIT, TARGET = "#505a5f", "#0b0c0c", "#505a5f", "#d4351c"
+MARKERS = {
+    Signal.IMPROVEMENT: ("Improvement (circles)", "#1d70b8", "circle"),
+    Signal.CONCERN: ("Concern (diamonds)", "#f47738", "diamond"),
+    Signal.NEITHER: ("Neither (squares)", "#4c2c92", "square"),
+}
+MARKER_SIZE = 6
+DASHED = {"dasharray": "5, 4", "width": 1.5}
+
+
+class _MarkedLine(pygal.Line):
+    """pygal draws every dot as a circle. The special-cause series are redrawn with their
+    own shapes after pygal places them, so colour is not the only cue."""
+
+    shapes: dict[str, str]
+
+    def line(self, serie, rescale=False):
+        super().line(serie, rescale)
+        shape = self.shapes.get(serie.title)
+        if shape is None:
+            return
+        for group in self.nodes["overlay"]:
+            if f"serie-{serie.index} " not in group.get("class", "") + " ":
+                continue
+            for dot in group.iter():
+                if "dot" in dot.get("class", "").split():
+                    _reshape(dot, shape)
+
+
+def _reshape(dot, shape: str) -> None:
+    x, y, r = float(dot.get("cx")), float(dot.get("cy")), float(dot.get("r"))
+    if shape == "diamond":
+        r *= 1.35  # a diamond of the same width looks smaller than the circle
+        dot.tag = "path"
+        dot.set(
+            "d",
+            f"M{x:.2f},{y - r:.2f} l{r:.2f},{r:.2f} l{-r:.2f},{r:.2f} l{-r:.2f},{-r:.2f} Z",
+        )
+    elif shape == "square":
+        r *= 0.9
+        dot.tag = "path"
+        dot.set("d", f"M{x - r:.2f},{y - r:.2f} h{2 * r:.2f} v{2 * r:.2f} h{-2 * r:.2f} Z")
+    if shape != "circle":
+        for name in ("cx", "cy", "r"):
+            del dot.attrib[name]
+    # An inline style beats pygal's stylesheet, which sets every dot's outline to its colour.
+    dot.set("style", "stroke: #0b0c0c; stroke-width: 1.5px")
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _axis_number(indicator: Indicator) -> Callable[[float], str]:
+    """Axis values to one more decimal place than the indicator shows, as the limits fall
+    between the values it reports; whole numbers stay whole for a count."""
+
+    def number(value: float) -> str:
+        places = 0 if indicator.decimals == 0 and value == int(value) else indicator.decimals + 1
+        text = f"{value:,.{places}f}"
+        return f"{text}%" if indicator.unit == "%" else text
+
+    return number
+
+
+def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -> bytes:
+    points = spc.points
+    targets = {row.period: row.target for row in rows if row.target}
+    series: list[tuple[str, list, dict, str]] = [
+        ("Result", [_number(p.value) for p in points], {"dots_size": 3}, RESULT),
+    ]
+    if not spc.too_few:
+        n = len(points)
+        series += [
+            ("Mean", [_number(spc.mean)] * n, {"show_dots": False}, MEAN),
+            (
+                "Upper process limit",
+                [_number(spc.upper_limit)] * n,
+                {"show_dots": False, "stroke_style": DASHED},
+                LIMIT,
+            ),
+            (
+                "Lower process limit",
+                [_number(spc.lower_limit)] * n,
+                {"show_dots": False, "stroke_style": DASHED},
+                LIMIT,
+            ),
+        ]
+    target_values = [_number(t.value) if (t := targets.get(p.period)) else None for p in points]
+    if any(v is not None for v in target_values):
+        series.append(
+            (
+                "Target",
+                target_values,
+                {"show_dots": False, "stroke_style": {"dasharray": "14, 6", "width": 2}},
+                TARGET,
+            )
+        )
+    shapes = {}
+    for signal, (title, colour, shape) in MARKERS.items():
+        values = [_number(p.value) if p.signal is signal else None for p in points]
+        if any(v is not None for v in values):
+            series.append((title, values, {"stroke": False, "dots_size": MARKER_SIZE}, colour))
+            shapes[title] = shape
+
+    title = f"{indicator.code}: process chart"
+    if spc.too_few:
+        title += f" (too few results for process limits: {len(points)} of {spc.minimum_points})"
+    # pygal reserves room for len // columns rows of legend, one short when they do not
+    # divide evenly: the margin makes up the missing row.
+    columns = min(4, len(series))
+    missing_rows = -(-len(series) // columns) - len(series) // columns
+    chart = _MarkedLine(
+        js=[],
+        style=Style(**{**_style_options(), "colors": tuple(s[3] for s in series)}),
+        width=800,
+        height=440,
+        allow_interruptions=True,
+        x_label_rotation=-45 if len(points) > 8 else 0,
+        show_minor_x_labels=len(points) <= 16,
+        x_labels_major_every=max(1, len(points) // 8),
+        legend_at_bottom=True,
+        legend_at_bottom_columns=columns,
+        show_y_guides=False,  # dashed guides would read as process limits
+        truncate_legend=-1,
+        title=title,
+        y_title=indicator.unit or None,
+        value_formatter=_axis_number(indicator),
+        margin=16,
+        margin_bottom=16 + 24 * missing_rows,
+    )
+    chart.shapes = shapes
+    chart.x_labels = [p.period.label for p in points]
+    for name, values, options, _ in series:
+        chart.add(name, values, **options)
+    return render(chart)
+
+
+def _style_options() -> dict:
+    names = (
+        "background",
+        "plot_background",
+        "foreground",
+        "foreground_strong",
+        "foreground_subtle",
+        "font_family",
+        "label_font_size",
+        "major_label_font_size",
+        "legend_font_size",
+        "title_font_size",
+        "value_font_size",
+    )
+    return {name: getattr(CHART_STYLE, name) for name in names}

@@ -1,0 +1,440 @@
+"""The council-wide view: every partnership on one page for the performance team, with
+its RAG counts, what changed since last quarter, its latest return, what is overdue and
+which objectives are at risk.
+
+A fixed number of queries whatever the number of partnerships, indicators or results: nine
+(ten with a filter, to count every partnership), and two for the filter's choices. Each
+read fetches only the columns the page shows, for every partnership at once, as plain
+rows (`values_list`: no model instances for thousands of rows), and Python groups them.
+Each indicator is joined by index to its latest result and to the results of the two
+periods compared, never to its whole history. Every RAG comes from
+`goldenthread.rules.rag` and every objective status from
+`goldenthread.rules.objective_status`, so this page agrees with the home page and the
+partnership pages.
+
+What the page counts:
+
+- RAG counts: each indicator by its latest reported result against that period's target,
+  exactly as the home page (`performance.with_latest`).
+- What changed since last quarter: "last quarter" is the latest quarter that ended before
+  today (`rules.latest_ended`). Each quarterly indicator's RAG in that quarter is compared
+  with its RAG in the quarter before; a monthly or annual indicator compares its own latest
+  ended period with the one before it (on 26 November 2026: 2026/27 Q2 with Q1, Oct 2026
+  with Sep 2026, 2025/26 with 2024/25). Red is below amber, amber below green: moving up
+  is "improved", down is "worsened"; grey (no result or no target) in either period is
+  neither. "Newly red" is red now and not red before (amber, green, or nothing to judge),
+  "newly green" likewise. "Not yet reported" counts indicators with no result for the
+  latest period.
+- Returns: the partnership's return for the latest reporting round opened, if it has one.
+- Overdue: actions of the approved plan past their due date and not finished
+  (`rules.is_overdue`); open risks whose review date has passed (`risks.review_overdue`);
+  the return, when still open or returned for changes after its deadline (as the
+  reminders count it).
+- Objectives at risk: objectives of the approved plan whose status, rolled up from their
+  indicators' latest RAG and their actions, is off track or at risk.
+- Filters: a strategic outcome picks the partnerships whose approved plan has an objective
+  linked to it or to an outcome beneath it; an organisation picks the partnerships it leads
+  or is a member of.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, CharField, F, FilteredRelation, Q, Value, When
+
+from goldenthread.rules import (
+    Frequency,
+    ObjectiveStatus,
+    Period,
+    Rag,
+    is_overdue,
+    latest_ended,
+    objective_status,
+    rag,
+)
+
+from .models import (
+    Action,
+    Indicator,
+    Membership,
+    Objective,
+    Organisation,
+    Outcome,
+    Partnership,
+    Plan,
+    ReportingRound,
+    Return,
+    Risk,
+)
+from .performance import RAG_ORDER, with_latest
+
+AT_RISK = (ObjectiveStatus.OFF_TRACK, ObjectiveStatus.AT_RISK)
+_RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+@dataclass
+class Changes:
+    """How one partnership's indicators moved between the two periods compared."""
+
+    improved: int = 0
+    worsened: int = 0
+    newly_red: int = 0
+    newly_green: int = 0
+    not_reported: int = 0
+
+    def add(self, now: Rag, before: Rag) -> None:
+        if now in _RANK and before in _RANK:
+            self.improved += _RANK[now] > _RANK[before]
+            self.worsened += _RANK[now] < _RANK[before]
+        self.newly_red += now is Rag.RED and before is not Rag.RED
+        self.newly_green += now is Rag.GREEN and before is not Rag.GREEN
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.improved or self.worsened or self.newly_red or self.newly_green)
+
+
+@dataclass
+class ObjectiveAtRisk:
+    pk: int
+    ref: str
+    title: str
+    status: ObjectiveStatus
+
+
+@dataclass
+class ObjectiveGroup:
+    status: ObjectiveStatus
+    objectives: list[ObjectiveAtRisk]
+
+    @property
+    def first(self) -> ObjectiveAtRisk:
+        return self.objectives[0]
+
+    @property
+    def refs(self) -> str:
+        return ", ".join(o.ref for o in self.objectives)
+
+
+@dataclass
+class CouncilRow:
+    partnership: Partnership
+    rag_counts: Counter
+    changes: Changes
+    ret: Return | None
+    return_overdue: bool
+    overdue_actions: int
+    overdue_reviews: int
+    has_plan: bool
+    objectives_at_risk: list[ObjectiveAtRisk]
+
+    @property
+    def rag_items(self) -> list[tuple[Rag, int]]:
+        return [(r, self.rag_counts.get(r, 0)) for r in RAG_ORDER]
+
+    @property
+    def objectives_by_status(self) -> list[ObjectiveGroup]:
+        """Off track first, then at risk, each in plan order."""
+        return [
+            ObjectiveGroup(status, mine)
+            for status in AT_RISK
+            if (mine := [o for o in self.objectives_at_risk if o.status is status])
+        ]
+
+    @property
+    def overdue_count(self) -> int:
+        return self.overdue_actions + self.overdue_reviews + self.return_overdue
+
+
+@dataclass
+class CouncilOverview:
+    rows: list[CouncilRow]
+    quarter: Period
+    compared: list[tuple[Period, Period]]  # (latest, before) for each frequency
+    round: ReportingRound | None
+    total: int | None = None  # every partnership, when a filter shows fewer
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def compared_periods(today: datetime.date) -> dict[Frequency, tuple[Period, Period]]:
+    """For each frequency, its latest period ended before today and the one before."""
+    pairs = {}
+    for frequency in Frequency:
+        latest = latest_ended(frequency, today)
+        pairs[frequency] = (latest, latest.previous())
+    return pairs
+
+
+def council_overview(
+    *,
+    today: datetime.date,
+    outcome_ids: set[int] | None = None,
+    organisation_id: int | None = None,
+) -> CouncilOverview:
+    """Every partnership (or those the filters pick) with what the page shows."""
+    partnerships = Partnership.objects.select_related("lead_organisation").only(
+        "name", "is_demo", "lead_organisation__name"
+    )
+    filtered = bool(outcome_ids) or organisation_id is not None
+    if outcome_ids:
+        partnerships = partnerships.filter(
+            pk__in=Objective.objects.filter(
+                plan__status=Plan.Status.APPROVED, outcomes__in=outcome_ids
+            ).values("plan__partnership")
+        )
+    if organisation_id is not None:
+        partnerships = partnerships.filter(
+            Q(lead_organisation=organisation_id)
+            | Q(
+                pk__in=Membership.objects.filter(organisation=organisation_id).values("partnership")
+            )
+        )
+    partnerships = list(partnerships.order_by("name"))
+    ids = [p.pk for p in partnerships]
+
+    pairs = compared_periods(today)
+    indicator_rags, changes = _indicators(ids, pairs)
+    rag_counts: dict[int, Counter] = defaultdict(Counter)
+    for partnership_id, value in indicator_rags.values():
+        rag_counts[partnership_id][value] += 1
+    round_ = ReportingRound.objects.order_by("-period").first()
+    returns = (
+        {
+            r.partnership_id: r
+            for r in Return.objects.filter(round=round_, partnership__in=ids)
+            .only("partnership_id", "status", "deadline", "round_id")
+            .order_by()
+        }
+        if round_
+        else {}
+    )
+    overdue_reviews = Counter(
+        Risk.objects.filter(partnership__in=ids, is_open=True, review_date__lt=today)
+        .order_by()
+        .values_list("partnership_id", flat=True)
+    )
+    plans = _approved_plans(ids, indicator_rags, today)
+
+    rows = []
+    for p in partnerships:
+        ret = returns.get(p.pk)
+        plan = plans.get(p.pk)
+        rows.append(
+            CouncilRow(
+                partnership=p,
+                rag_counts=rag_counts[p.pk],
+                changes=changes[p.pk],
+                ret=ret,
+                return_overdue=ret is not None
+                and ret.status in (Return.Status.OPEN, Return.Status.RETURNED)
+                and ret.deadline < today,
+                overdue_actions=plan.overdue_actions if plan else 0,
+                overdue_reviews=overdue_reviews.get(p.pk, 0),
+                has_plan=plan is not None,
+                objectives_at_risk=plan.at_risk if plan else [],
+            )
+        )
+    return CouncilOverview(
+        rows=rows,
+        quarter=pairs[Frequency.QUARTERLY][0],
+        compared=[pairs[f] for f in (Frequency.QUARTERLY, Frequency.MONTHLY, Frequency.ANNUAL)],
+        round=round_,
+        total=Partnership.objects.count() if filtered else None,
+        totals=_totals(rows),
+    )
+
+
+def _rag(polarity: str, tolerance: Decimal, kind: str, actual, target, upper) -> Rag:
+    return rag(
+        actual=actual,
+        target=target,
+        polarity=polarity,
+        tolerance=tolerance,
+        tolerance_kind=kind,
+        target_upper=upper,
+    )
+
+
+def _own_period(periods: dict[Frequency, Period]) -> Case:
+    """Each indicator's own period of the given ones, chosen in SQL by its frequency."""
+    return Case(
+        *[When(frequency=f.value, then=Value(p.key)) for f, p in periods.items()],
+        output_field=CharField(),
+    )
+
+
+def _indicators(
+    ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]
+) -> tuple[dict[int, tuple[int, Rag]], dict[int, Changes]]:
+    """Each indicator's latest RAG as {indicator: (partnership, RAG)}, and each
+    partnership's changes. One query: every indicator joined by index to its latest
+    result and target, to the result and target of the period before the latest ended
+    one, and — only when a later period is in already — of the latest ended one itself
+    (otherwise the latest result is that period's, or it has none)."""
+    now = _own_period({f: pair[0] for f, pair in pairs.items()})
+    before = _own_period({f: pair[1] for f, pair in pairs.items()})
+    rows = (
+        with_latest(Indicator.objects.filter(partnership__in=ids).order_by())
+        .annotate(
+            now_key=now,
+            before_result=FilteredRelation(
+                "results", condition=Q(results__period=before, results__value__isnull=False)
+            ),
+            before_target=FilteredRelation("targets", condition=Q(targets__period=before)),
+            now_result=FilteredRelation(
+                "results",
+                condition=Q(
+                    results__period=now,
+                    results__value__isnull=False,
+                    results__period__lt=F("latest_period"),
+                ),
+            ),
+            now_target=FilteredRelation(
+                "targets", condition=Q(targets__period=now, targets__period__lt=F("latest_period"))
+            ),
+        )
+        .values_list(
+            "pk",
+            "partnership_id",
+            "now_key",
+            "latest_period",
+            "polarity",
+            "tolerance",
+            "tolerance_kind",
+            "latest_value",
+            "latest_target",
+            "latest_target_upper",
+            "before_result__value",
+            "before_target__value",
+            "before_target__upper",
+            "now_result__value",
+            "now_target__value",
+            "now_target__upper",
+        )
+    )
+    latest_rags: dict[int, tuple[int, Rag]] = {}
+    changes: dict[int, Changes] = defaultdict(Changes)
+    for pk, partnership_id, now_key, period, *row in rows:
+        rule, values = row[:3], row[3:]
+        latest_rag = _rag(*rule, *values[0:3])
+        latest_rags[pk] = (partnership_id, latest_rag)
+        if period == now_key:  # the usual case: the latest result is this period's
+            now_rag = latest_rag
+        elif values[6] is not None:  # a later period is in already
+            now_rag = _rag(*rule, *values[6:9])
+        else:
+            changes[partnership_id].not_reported += 1
+            continue
+        if now_rag is not Rag.GREY:
+            changes[partnership_id].add(now_rag, _rag(*rule, *values[3:6]))
+    return latest_rags, changes
+
+
+@dataclass
+class _PlanFacts:
+    overdue_actions: int = 0
+    at_risk: list[ObjectiveAtRisk] = field(default_factory=list)
+
+
+def _approved_plans(
+    ids: list[int], indicator_rags: dict[int, tuple[int, Rag]], today: datetime.date
+) -> dict[int, _PlanFacts]:
+    """Each partnership's approved plan: its overdue actions and the objectives whose
+    rolled-up status is off track or at risk. Four queries."""
+    plans = dict(
+        Plan.objects.filter(partnership__in=ids, status=Plan.Status.APPROVED)
+        .order_by()
+        .values_list("pk", "partnership_id")
+    )
+    objectives = list(
+        Objective.objects.filter(plan__in=plans)
+        .order_by("order", "ref")
+        .values_list("pk", "plan_id", "ref", "title")
+    )
+    linked = defaultdict(list)
+    for objective, indicator in (
+        Objective.indicators.through.objects.filter(objective__plan__in=plans)
+        .order_by()
+        .values_list("objective_id", "indicator_id")
+    ):
+        linked[objective].append(indicator)
+    actions = defaultdict(list)
+    for objective, state, due in (
+        Action.objects.filter(objective__plan__in=plans)
+        .order_by()
+        .values_list("objective_id", "state", "due_date")
+    ):
+        actions[objective].append((state, due))  # the rules take the stored values
+
+    facts = {partnership_id: _PlanFacts() for partnership_id in plans.values()}
+    for pk, plan_id, ref, title in objectives:
+        mine = facts[plans[plan_id]]
+        own = actions.get(pk, [])
+        mine.overdue_actions += sum(
+            is_overdue(state=state, due=due, today=today) for state, due in own
+        )
+        status = objective_status(
+            indicator_rags=[indicator_rags.get(i, (None, Rag.GREY))[1] for i in linked.get(pk, [])],
+            actions=own,
+            today=today,
+        )
+        if status in AT_RISK:
+            mine.at_risk.append(ObjectiveAtRisk(pk=pk, ref=ref, title=title, status=status))
+    return facts
+
+
+def _totals(rows: list[CouncilRow]) -> dict[str, int]:
+    totals: Counter = Counter()
+    for row in rows:
+        for value, count in row.rag_counts.items():
+            totals[value.value] += count
+        totals["improved"] += row.changes.improved
+        totals["worsened"] += row.changes.worsened
+        totals["newly_red"] += row.changes.newly_red
+        totals["newly_green"] += row.changes.newly_green
+        totals["overdue_actions"] += row.overdue_actions
+        totals["overdue_reviews"] += row.overdue_reviews
+        totals["overdue_returns"] += row.return_overdue
+        totals["objectives_at_risk"] += len(row.objectives_at_risk)
+        if row.ret:
+            totals["return_" + row.ret.status] += 1
+    return dict(totals)
+
+
+# --- The filters ----------------------------------------------------------------------------
+
+
+def outcome_choices() -> list[Outcome]:
+    """Every outcome, by strategic plan, for the filter."""
+    return list(
+        Outcome.objects.select_related("strategic_plan").order_by(
+            "strategic_plan__title", "strategic_plan_id", "code"
+        )
+    )
+
+
+def organisation_choices() -> list[Organisation]:
+    """The organisations that lead a partnership or are a member of one."""
+    return list(
+        Organisation.objects.filter(
+            Q(pk__in=Partnership.objects.values("lead_organisation"))
+            | Q(pk__in=Membership.objects.values("organisation"))
+        ).order_by("name")
+    )
+
+
+def with_outcomes_beneath(outcomes: list[Outcome], pk: int) -> set[int]:
+    """The outcome and every outcome under it (a theme's outcomes), from a list already
+    read."""
+    children = defaultdict(list)
+    for outcome in outcomes:
+        children[outcome.parent_id].append(outcome.pk)
+    found, todo = set(), [pk]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.add(current)
+            todo.extend(children[current])
+    return found

@@ -1,0 +1,639 @@
+"""Reviewing together: review meetings with the people who came (from the partnership
+and from outside it) and follow-ups that become actions; comments on indicators, actions
+and returns; feedback from stakeholders, which the lead answers."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from goldenthread.core.access import (
+    Need,
+    allows,
+    get_action_for_user,
+    get_indicator_for_user,
+    get_partnership_for_user,
+    get_return_for_user,
+)
+from goldenthread.core.models import (
+    Attendee,
+    Membership,
+    Objective,
+    Partnership,
+    User,
+)
+from goldenthread.core.reviews import (
+    QUARTER_EXAMPLE,
+    Commentable,
+    approved_plan,
+    attendee_choices,
+    comment_thread,
+    feedback_counts,
+    follow_up_due_problem,
+    follow_up_objectives,
+    follow_up_owners,
+    get_feedback_for_user,
+    get_meeting_for_user,
+    meeting_date_problem,
+    meeting_detail,
+    meetings,
+    parse_quarter,
+    sees_all_feedback,
+    visible_feedback,
+)
+from goldenthread.core.services import reviews as services
+from goldenthread.rules import Frequency, latest_ended
+from goldenthread.web.decorators import minimum_role
+
+# --- forms --------------------------------------------------------------------------------
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AttendeeChoice(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, membership: Membership) -> str:
+        return (
+            f"{membership.person}, {membership.organisation} "
+            f"({membership.get_role_display().lower()})"
+        )
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        return str(user)
+
+
+class ObjectiveChoice(forms.ModelChoiceField):
+    def label_from_instance(self, objective: Objective) -> str:
+        return f"{objective.ref} {objective.title}"
+
+
+class MeetingForm(forms.Form):
+    period = forms.CharField(
+        label="Quarter reviewed",
+        max_length=30,
+        help_text=f"For example {QUARTER_EXAMPLE}.",
+        error_messages={
+            "required": f"Enter the quarter the meeting reviewed, like {QUARTER_EXAMPLE}"
+        },
+    )
+    held_on = forms.DateField(
+        label="Date of the meeting",
+        input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
+        help_text="Record a meeting once it has been held.",
+        error_messages={
+            "required": "Enter the date of the meeting",
+            "invalid": "Enter the date of the meeting as a real date, for example 14/1/2026",
+        },
+    )
+    members = AttendeeChoice(
+        queryset=Membership.objects.none(),
+        required=False,
+        label="People from the partnership who came",
+        error_messages={"invalid_choice": "Choose people of this partnership only"},
+    )
+    went_well = forms.CharField(
+        label="What went well",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Successes to celebrate and what helped them happen.",
+    )
+    challenges = forms.CharField(
+        label="Challenges",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What could go better, what is getting in the way, and what would help.",
+    )
+    decisions = forms.CharField(
+        label="Decisions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the meeting agreed. Work to be done goes in the follow-up actions below.",
+    )
+
+    def __init__(self, *args, partnership: Partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = attendee_choices(partnership)
+
+    def clean_period(self):
+        return parse_quarter(self.cleaned_data["period"])
+
+    def clean(self):
+        data = super().clean()
+        period, held_on = data.get("period"), data.get("held_on")
+        if period and held_on:
+            problem = meeting_date_problem(held_on, period, timezone.localdate())
+            if problem:
+                self.add_error("held_on", problem)
+        return data
+
+
+class GuestForm(forms.Form):
+    """One person from outside the partnership. A row whose name and organisation are
+    both empty is skipped."""
+
+    name = forms.CharField(label="Name", max_length=200, required=False)
+    organisation = forms.CharField(
+        label="Organisation or group (optional)", max_length=200, required=False
+    )
+    kind = forms.ChoiceField(
+        label="Taking part as",
+        choices=[(k.value, k.label) for k in Attendee.Kind if k != Attendee.Kind.MEMBER],
+        initial=Attendee.Kind.STAKEHOLDER,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation", "").strip() and not data.get("name", "").strip():
+            self.add_error("name", "Enter the name of the person from outside the partnership")
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("name", "").strip() or data.get("organisation", "").strip())
+
+
+class FollowUpForm(forms.Form):
+    """One follow-up action. A row with nothing in it is skipped."""
+
+    title = forms.CharField(label="Action", max_length=300, required=False)
+    objective = ObjectiveChoice(
+        queryset=Objective.objects.none(),
+        required=False,
+        label="Objective it works towards",
+        empty_label="Choose an objective",
+        error_messages={"invalid_choice": "Choose an objective of the approved plan"},
+    )
+    owner = PersonChoice(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="Choose an owner",
+        error_messages={"invalid_choice": "Choose a lead or member of this partnership"},
+    )
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
+        error_messages={"invalid": "Enter the due date as a real date, for example 31/3/2026"},
+    )
+
+    def __init__(self, *args, objectives, owners, held_on, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = objectives
+        self.fields["owner"].queryset = owners
+        self.held_on = held_on
+
+    def clean(self):
+        data = super().clean()
+        if self.is_blank:
+            return data
+        if not data.get("title", "").strip() and "title" not in self.errors:
+            self.add_error("title", "Enter what the follow-up action is")
+        if not data.get("objective") and "objective" not in self.errors:
+            self.add_error("objective", "Choose the objective this action works towards")
+        if not data.get("owner") and "owner" not in self.errors:
+            self.add_error("owner", "Choose who will own this action")
+        due = data.get("due_date")
+        if not due and "due_date" not in self.errors:
+            self.add_error("due_date", "Enter the date this action is due")
+        if due and self.held_on and (problem := follow_up_due_problem(due, self.held_on)):
+            self.add_error("due_date", problem)
+        return data
+
+    @property
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (
+            data.get("title", "").strip()
+            or data.get("objective")
+            or data.get("owner")
+            or data.get("due_date")
+            or self.errors.get("due_date")
+        )
+
+
+GuestFormSet = forms.formset_factory(GuestForm, extra=3, max_num=50)
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=50)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter your comment"},
+    )
+
+
+class FeedbackForm(forms.Form):
+    about = forms.CharField(
+        label="What is your feedback about? (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, an indicator, an action or the last review meeting.",
+    )
+    body = forms.CharField(
+        label="Your feedback",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What is working, what could be better, and any ideas. The lead will answer.",
+        error_messages={"required": "Enter your feedback"},
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Thank them, say what will happen next, and who will do it.",
+        error_messages={"required": "Enter your answer"},
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def posted(request: HttpRequest):
+    """The submitted data, or None for a GET: an empty POST must still be validated."""
+    return request.POST if request.method == "POST" else None
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it concerns, or at the top."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            for message in problems:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# --- review meetings ----------------------------------------------------------------------
+
+
+@login_required
+@minimum_role("viewer")
+@require_http_methods(["GET"])
+def review_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = get_partnership_for_user(request.user, partnership_id)
+    return render(
+        request,
+        "web/reviews/list.html",
+        {
+            "partnership": partnership,
+            "meetings": list(meetings(partnership)),
+            "can_record": allows(request.user, partnership, Need.CONTRIBUTE),
+        },
+    )
+
+
+def _meeting_forms(request: HttpRequest, partnership: Partnership, initial: dict, guests: list):
+    plan = approved_plan(partnership)
+    form = MeetingForm(posted(request), partnership=partnership, initial=initial)
+    held_on = form.cleaned_data.get("held_on") if form.is_bound and form.is_valid() else None
+    guest_formset = GuestFormSet(posted(request), prefix="guests", initial=guests)
+    follow_up_formset = FollowUpFormSet(
+        posted(request),
+        prefix="followups",
+        form_kwargs={
+            "objectives": follow_up_objectives(plan),
+            "owners": follow_up_owners(partnership),
+            "held_on": held_on,
+        },
+    )
+    return plan, form, guest_formset, follow_up_formset
+
+
+def _meeting_inputs(form, guest_formset, follow_up_formset) -> dict:
+    data = form.cleaned_data
+    return {
+        "period": data["period"],
+        "held_on": data["held_on"],
+        "went_well": data["went_well"],
+        "challenges": data["challenges"],
+        "decisions": data["decisions"],
+        "members": [m.person for m in data["members"]],
+        "guests": [
+            services.Guest(
+                name=f.cleaned_data["name"],
+                organisation=f.cleaned_data["organisation"],
+                kind=f.cleaned_data["kind"],
+            )
+            for f in guest_formset.forms
+            if not f.is_blank
+        ],
+        "follow_ups": [
+            services.FollowUp(
+                title=f.cleaned_data["title"],
+                objective=f.cleaned_data["objective"],
+                owner=f.cleaned_data["owner"],
+                due_date=f.cleaned_data["due_date"],
+            )
+            for f in follow_up_formset.forms
+            if not f.is_blank
+        ],
+    }
+
+
+def _all_valid(form, guest_formset, follow_up_formset) -> bool:
+    # Validate all three, so every problem is shown at once.
+    results = [form.is_valid(), guest_formset.is_valid(), follow_up_formset.is_valid()]
+    return all(results)
+
+
+def _meeting_page(request, partnership, plan, form, guest_formset, follow_up_formset, meeting):
+    has_errors = bool(
+        form.errors or guest_formset.total_error_count() or follow_up_formset.total_error_count()
+    )
+    return render(
+        request,
+        "web/reviews/form.html",
+        {
+            "partnership": partnership,
+            "plan": plan,
+            "form": form,
+            "guest_formset": guest_formset,
+            "follow_up_formset": follow_up_formset,
+            "meeting": meeting,
+            "existing_follow_ups": (
+                list(meeting.follow_ups.select_related("owner").order_by("ref")) if meeting else []
+            ),
+            "has_errors": has_errors,
+        },
+    )
+
+
+@login_required
+@minimum_role("member")
+@require_http_methods(["GET", "POST"])
+def review_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    """Leads and members record a meeting (a member often takes the notes)."""
+    partnership = get_partnership_for_user(request.user, partnership_id, need=Need.CONTRIBUTE)
+    initial = {"period": latest_ended(Frequency.QUARTERLY, timezone.localdate()).label}
+    plan, form, guest_formset, follow_up_formset = _meeting_forms(request, partnership, initial, [])
+    if request.method == "POST" and _all_valid(form, guest_formset, follow_up_formset):
+        try:
+            meeting = services.record_review(
+                partnership=partnership,
+                by=request.user,
+                **_meeting_inputs(form, guest_formset, follow_up_formset),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            added = meeting.follow_ups.count()
+            messages.success(
+                request,
+                f"The review of {meeting.period.label} was recorded"
+                + (f", with {added} follow-up action{'s' if added != 1 else ''}" if added else ""),
+            )
+            return redirect("review_detail", meeting_id=meeting.pk)
+    return _meeting_page(
+        request, partnership, plan, form, guest_formset, follow_up_formset, meeting=None
+    )
+
+
+@login_required
+@minimum_role("viewer")
+@require_http_methods(["GET"])
+def review_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, meeting_id)
+    partnership = meeting.partnership
+    return render(
+        request,
+        "web/reviews/detail.html",
+        {
+            "partnership": partnership,
+            "detail": meeting_detail(meeting),
+            "meeting": meeting,
+            "can_edit": allows(request.user, partnership, Need.EDIT, meeting.created_by_id),
+        },
+    )
+
+
+@login_required
+@minimum_role("owner")
+@require_http_methods(["GET", "POST"])
+def review_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The person who recorded the meeting, or a lead, corrects it."""
+    meeting = get_meeting_for_user(request.user, meeting_id, need=Need.EDIT)
+    partnership = meeting.partnership
+    attendees = list(meeting.attendees.all())
+    initial = {
+        "period": meeting.period.label,
+        "held_on": meeting.held_on,
+        "went_well": meeting.went_well,
+        "challenges": meeting.challenges,
+        "decisions": meeting.decisions,
+        "members": list(
+            partnership.memberships.filter(
+                person__in=[a.person_id for a in attendees if a.kind == Attendee.Kind.MEMBER]
+            )
+        ),
+    }
+    guests = [
+        {"name": a.name, "organisation": a.organisation, "kind": a.kind}
+        for a in attendees
+        if a.kind != Attendee.Kind.MEMBER
+    ]
+    plan, form, guest_formset, follow_up_formset = _meeting_forms(
+        request, partnership, initial, guests
+    )
+    if request.method == "POST" and _all_valid(form, guest_formset, follow_up_formset):
+        try:
+            services.update_review(
+                meeting=meeting,
+                by=request.user,
+                **_meeting_inputs(form, guest_formset, follow_up_formset),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"The review of {meeting.period.label} was updated")
+            return redirect("review_detail", meeting_id=meeting.pk)
+    return _meeting_page(
+        request, partnership, plan, form, guest_formset, follow_up_formset, meeting
+    )
+
+
+# --- comments -----------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest) -> str:
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return back
+    return request.path
+
+
+def _comment_page(request: HttpRequest, on: Commentable, heading: str, back_url: str):
+    """The comments on one thing, with the form for those who may comment. A GET shows
+    it (to everyone who may see the partnership); a POST adds a comment and goes back to
+    the page the form was on."""
+    thread = comment_thread(request.user, on)
+    comment_next = ""
+    if request.method == "POST":
+        if not thread.can_comment:
+            raise PermissionDenied(
+                "Leads, members and the council performance team comment; as a viewer, "
+                "give the lead your feedback instead."
+            )
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_comment(on=on, by=request.user, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Your comment was added")
+                return redirect(f"{_safe_next(request)}#comments")
+        # Keep what was typed, with its message, and where to go back to afterwards.
+        thread.body = request.POST.get("body", "")
+        thread.error = next(iter(form.errors.get("body", [])), "")
+        comment_next = _safe_next(request)
+    return render(
+        request,
+        "web/reviews/comments.html",
+        {
+            "partnership": thread.partnership,
+            "comment_thread": thread,
+            "comment_next": comment_next,
+            "heading": heading,
+            "back_url": back_url,
+        },
+    )
+
+
+@login_required
+@minimum_role("viewer")
+@require_http_methods(["GET", "POST"])
+def indicator_comment(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request.user, indicator_id)
+    return _comment_page(
+        request,
+        indicator,
+        f"Comments on {indicator.code} {indicator.title}",
+        indicator.get_absolute_url(),
+    )
+
+
+@login_required
+@minimum_role("viewer")
+@require_http_methods(["GET", "POST"])
+def action_comment(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = get_action_for_user(request.user, action_id)
+    objective = action.objective
+    return _comment_page(
+        request,
+        action,
+        f"Comments on action {action.ref} {action.title}",
+        f"{objective.plan.get_absolute_url()}#objective-{objective.pk}",
+    )
+
+
+@login_required
+@minimum_role("viewer")
+@require_http_methods(["GET", "POST"])
+def return_comment(request: HttpRequest, return_id: int) -> HttpResponse:
+    ret = get_return_for_user(request.user, return_id)
+    return _comment_page(
+        request,
+        ret,
+        f"Comments on the {ret.period.label} monitoring return",
+        ret.get_absolute_url(),
+    )
+
+
+# --- feedback -----------------------------------------------------------------------------
+
+
+@login_required
+@minimum_role("viewer")
+@require_http_methods(["GET"])
+def feedback_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = get_partnership_for_user(request.user, partnership_id)
+    sees_all = sees_all_feedback(request.user, partnership)
+    return render(
+        request,
+        "web/reviews/feedback_list.html",
+        {
+            "partnership": partnership,
+            "feedback": list(visible_feedback(request.user, partnership)),
+            "sees_all": sees_all,
+            "counts": feedback_counts(partnership) if sees_all else None,
+            "can_answer": allows(request.user, partnership, Need.LEAD),
+        },
+    )
+
+
+@login_required
+@minimum_role("viewer")
+@require_http_methods(["GET", "POST"])
+def feedback_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    """Anyone who may see the partnership may give feedback: it is how viewers
+    (stakeholders, residents' representatives) take part."""
+    partnership = get_partnership_for_user(request.user, partnership_id)
+    form = FeedbackForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.give_feedback(partnership=partnership, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your feedback was sent to the lead")
+            return redirect("feedback_list", partnership_id=partnership.pk)
+    return render(
+        request, "web/reviews/feedback_form.html", {"partnership": partnership, "form": form}
+    )
+
+
+@login_required
+@minimum_role("lead")
+@require_http_methods(["GET", "POST"])
+def feedback_answer(request: HttpRequest, feedback_id: int) -> HttpResponse:
+    feedback = get_feedback_for_user(request.user, feedback_id, need=Need.LEAD)
+    form = AnswerForm(posted(request), initial={"answer": feedback.answer})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_feedback(
+                feedback=feedback, by=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Your answer was saved")
+            return redirect("feedback_list", partnership_id=feedback.partnership_id)
+    return render(
+        request,
+        "web/reviews/feedback_answer.html",
+        {"partnership": feedback.partnership, "feedback": feedback, "form": form},
+    )
+
+
+urlpatterns = [
+    path("partnerships/<int:partnership_id>/reviews/", review_list, name="review_list"),
+    path("partnerships/<int:partnership_id>/reviews/new/", review_create, name="review_create"),
+    path("reviews/<int:meeting_id>/", review_detail, name="review_detail"),
+    path("reviews/<int:meeting_id>/edit/", review_edit, name="review_edit"),
+    path("indicators/<int:indicator_id>/comments/", indicator_comment, name="indicator_comment"),
+    path("actions/<int:action_id>/comments/", action_comment, name="action_comment"),
+    path("returns/<int:return_id>/comments/", return_comment, name="return_comment"),
+    path("partnerships/<int:partnership_id>/feedback/", feedback_list, name="feedback_list"),
+    path(
+        "partnerships/<int:partnership_id>/feedback/new/", feedback_create, name="feedback_create"
+    ),
+    path("feedback/<int:feedback_id>/answer/", feedback_answer, name="feedback_answer"),
+]

@@ -1,0 +1,67 @@
+"""The council-wide view in a real browser with the demo data: the performance team opens
+it, filters by a strategic theme with the keyboard alone (no JavaScript needed: a GET
+form), and both pages pass axe-core."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from goldenthread.core.models import Outcome, Partnership
+from tests.browser.axe import assert_no_axe_violations
+
+DEMO_PASSWORD = "demo-password-1"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def test_performance_team_filters_the_council_view_by_outcome_with_the_keyboard(
+    page: Page, live_server, demo
+):
+    base = live_server.url
+    sign_in(page, base, "performance")
+    page.goto(f"{base}/council/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Council view")
+    table = page.locator("#council-table")
+    every = set(Partnership.objects.values_list("name", flat=True))
+    assert set(table.locator("tbody th a").all_inner_texts()) == every
+    assert_no_axe_violations(page)
+
+    # The climate theme: its outcomes (T4.1 to T4.3) are served by one partnership only.
+    theme = Outcome.objects.get(code="T4", parent=None, strategic_plan__title__contains="Corporate")
+    outcome = page.get_by_label("Strategic outcome")
+    outcome.focus()
+    for _ in range(40):  # arrow down through the options, as a keyboard user would
+        if outcome.input_value() == str(theme.pk):
+            break
+        page.keyboard.press("ArrowDown")
+    assert outcome.input_value() == str(theme.pk)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Organisation")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Show partnerships")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(rf"/council/\?outcome={theme.pk}&organisation=$"))
+    expect(table.locator("tbody th a")).to_have_text(["Climate Emergency Partnership"])
+    expect(page.locator("#filter-summary")).to_contain_text(
+        f"Showing 1 of {len(every)} partnerships contributing to T4 Addressing the climate crisis"
+    )
+    expect(page.get_by_label("Strategic outcome")).to_have_value(str(theme.pk))
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Climate Emergency Partnership", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Climate Emergency Partnership")
