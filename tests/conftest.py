@@ -9,14 +9,20 @@ import pytest
 
 from goldenthread.core.models import (
     Action,
+    Feedback,
+    ImprovementPlan,
     Indicator,
+    Lesson,
     Membership,
     Objective,
     Organisation,
     Outcome,
     Partnership,
     Plan,
+    ReportingRound,
     Result,
+    Return,
+    ReviewMeeting,
     Risk,
     Role,
     StrategicPlan,
@@ -99,6 +105,11 @@ class World:
     draft_objective: Objective
     draft_action: Action
     risk: Risk
+    ret: Return
+    lesson: Lesson
+    meeting: ReviewMeeting
+    feedback: Feedback
+    improvement: ImprovementPlan
 
     def person(self, role: str) -> User:
         return getattr(self, role)
@@ -187,7 +198,41 @@ def world(db) -> World:
         owner=member,
         review_date=datetime.date(2026, 3, 31),
     )
+    # The 2025/26 Q3 quarter is open: the partnership's return is waiting to be filled in.
+    round_ = ReportingRound.objects.create(
+        period=Period.parse("2025/26 Q3"), deadline=datetime.date(2026, 1, 31)
+    )
+    ret = Return.objects.create(round=round_, partnership=partnership, deadline=round_.deadline)
+    lesson = Lesson.objects.create(
+        partnership=partnership,
+        title="Door-knocking with the fire service",
+        what_happened="Joint visits reached more homes.",
+        tags="burglary, prevention",
+        created_by=member,
+    )
+    improvement = ImprovementPlan.objects.create(
+        indicator=indicator,
+        triggered_by=Period.parse("2025/26 Q3"),
+        summary="Extra patrols in the hotspots.",
+        owner=member,
+        review_date=datetime.date(2026, 3, 31),
+        created_by=member,
+    )
+    meeting = ReviewMeeting.objects.create(
+        partnership=partnership,
+        period=Period.parse("2025/26 Q2"),
+        held_on=datetime.date(2025, 10, 20),
+        went_well="More homes visited than planned.",
+        created_by=member,
+    )
+    feedback = Feedback.objects.create(
+        partnership=partnership, author=viewer, body="Could results be published sooner?"
+    )
     return World(
+        meeting=meeting,
+        feedback=feedback,
+        lesson=lesson,
+        improvement=improvement,
         council=council,
         police=police,
         performance=performance,
@@ -210,6 +255,7 @@ def world(db) -> World:
         draft_action=draft_action,
         risk=risk,
         other_member=other_member,
+        ret=ret,
     )
 
 

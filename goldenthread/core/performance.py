@@ -7,7 +7,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from goldenthread.rules import (
     Direction,
@@ -237,3 +248,33 @@ def plan_objectives(plan: Plan, today: datetime.date) -> list[ObjectiveView]:
             )
         )
     return views
+
+
+def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Annotate indicators with what partnership_summaries counts as "latest": the latest
+    period with a reported value (`latest_period`, as its key, e.g. "2025-Q3"), that value
+    (`latest_value`) and that period's target (`latest_target`, `latest_target_upper`).
+    One query for any number of indicators, joining each indicator's latest result and
+    its target by index, never reading the whole history; callers take the RAG from
+    `rules.rag` (or `Indicator.rag`) as usual."""
+    latest = (
+        Result.objects.filter(indicator=OuterRef("pk"), value__isnull=False)
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    return (
+        indicators.annotate(
+            latest_result=FilteredRelation("results", condition=Q(results__period=Subquery(latest)))
+        )
+        # The key as stored: turning thousands of keys back into Periods costs more than
+        # the page.
+        .annotate(latest_period=ExpressionWrapper(F("latest_result__period"), CharField()))
+        .annotate(
+            latest_target_row=FilteredRelation(
+                "targets", condition=Q(targets__period=F("latest_period"))
+            ),
+            latest_value=F("latest_result__value"),
+            latest_target=F("latest_target_row__value"),
+            latest_target_upper=F("latest_target_row__upper"),
+        )
+    )

@@ -1,4 +1,23 @@
-from .views import pace, pages, plans, risks, sharing, thread
+from .views import (
+    analysis,
+    annual_reports,
+    benchmarking,
+    compliance,
+    council,
+    finance,
+    lessons,
+    pace,
+    pages,
+    plans,
+    public,
+    return_sheets,
+    returns,
+    reviews,
+    risks,
+    sharing,
+    thread,
+    update_forms,
+)
 
 urlpatterns = [
     *pages.urlpatterns,
@@ -7,4 +26,16 @@ urlpatterns = [
     *plans.urlpatterns,
     *sharing.urlpatterns,
     *thread.urlpatterns,
+    *returns.urlpatterns,
+    *finance.urlpatterns,
+    *return_sheets.urlpatterns,
+    *lessons.urlpatterns,
+    *council.urlpatterns,
+    *reviews.urlpatterns,
+    *analysis.urlpatterns,
+    *benchmarking.urlpatterns,
+    *annual_reports.urlpatterns,
+    *public.urlpatterns,
+    *compliance.urlpatterns,
+    *update_forms.urlpatterns,
 ]

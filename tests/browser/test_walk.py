@@ -68,7 +68,7 @@ def test_each_role_walks_its_pages_and_every_page_passes_axe(
             indicator_links.first.click()
             expect(page).to_have_url(re.compile(r"/indicators/\d+/$"))
             assert_no_axe_violations(page)
-            chart = page.locator("img.gt-chart")
+            chart = page.locator("img.gt-chart").first
             expect(chart).to_be_visible()
             assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
             expect(page.locator("#history-table tbody tr").first).to_be_visible()

@@ -329,6 +329,36 @@ def test_risks_are_scored_and_one_is_overdue_for_review(demo):
     assert Risk.objects.exclude(objective=None).exists()
 
 
+def test_every_partnership_has_budgets_and_spend_for_the_quarters_ended(demo):
+    from goldenthread.core.models import Budget, Spend
+
+    today = timezone.localdate()
+    ended = [q for q in periods_in_years(Frequency.QUARTERLY, 2024, 2026) if q.end < today]
+    for partnership in Partnership.objects.all():
+        years = set(
+            Budget.objects.filter(partnership=partnership, action=None).values_list(
+                "year", flat=True
+            )
+        )
+        assert years == {2024, 2025, 2026}, partnership.name
+        assert Budget.objects.filter(partnership=partnership, action__isnull=False).exists()
+        spent = set(
+            Spend.objects.filter(partnership=partnership, action=None).values_list(
+                "period", flat=True
+            )
+        )
+        assert spent == set(ended), partnership.name
+        for budget in Budget.objects.filter(partnership=partnership):
+            assert budget.amount > 0
+        # The actions' spend fits within the partnership's total each quarter.
+        for quarter in ended:
+            total = Spend.objects.get(partnership=partnership, period=quarter, action=None)
+            on_actions = Spend.objects.filter(
+                partnership=partnership, period=quarter, action__isnull=False
+            )
+            assert sum(s.amount for s in on_actions) <= total.amount
+
+
 def test_running_it_again_changes_nothing(demo):
     before = row_counts()
     call_command("load_demo", stdout=io.StringIO())

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from goldenthread.core.models import Action, Objective, Role
+from goldenthread.core.models import Action, Objective, Return, Role
 from tests.conftest import add_member, make_indicator, make_partnership, make_plan
 
 
@@ -15,6 +15,10 @@ def grow(world, partnerships: int, objectives: int, indicators: int, tag: str) -
         partnership = make_partnership(f"Extra {tag}{p}", world.council)
         add_member(partnership, world.member, Role.MEMBER, world.police)
         plan = make_plan(partnership)
+        # An open return each, so "what I owe" on the home page grows too.
+        Return.objects.create(
+            round=world.ret.round, partnership=partnership, deadline=world.ret.deadline
+        )
         for o in range(objectives):
             objective = Objective.objects.create(plan=plan, ref=f"O{o}", title=f"Aim {o}")
             objective.outcomes.add(world.outcome)

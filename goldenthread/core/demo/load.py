@@ -35,7 +35,10 @@ from goldenthread.core.models import (
 )
 from goldenthread.rules import Period, Polarity, Rag, ToleranceKind, rag
 
+from .benchmarking import load_benchmarking
 from .catalogue import INDICATORS, IndicatorSpec
+from .finance import load_finance
+from .lessons import load_lessons
 from .published import Skipped, read_series
 from .targets import illustrative_targets
 from .world import (
@@ -118,8 +121,21 @@ def load_demo(*, today: datetime.date) -> LoadReport:
             for i in by_partnership[spec.key]
         }
         _load_plan(spec, partnership, orgs, people, outcomes, indicators, today, counts)
+        load_finance(partnership, today)
         report.partnerships.append(counts)
+    load_lessons()
+    load_benchmarking()
+    _open_latest_quarter(people["performance"], today)
     return report
+
+
+def _open_latest_quarter(by: User, today: datetime.date) -> None:
+    """The latest quarter to end is open for monitoring, so the demo has returns to fill
+    in and members see what they owe. Opening it again changes nothing."""
+    from goldenthread.core.services.returns import open_quarter
+    from goldenthread.rules import Frequency, latest_ended
+
+    open_quarter(period=latest_ended(Frequency.QUARTERLY, today), by=by)
 
 
 def _load_people(orgs: dict[str, Organisation]) -> dict[str, User]:

@@ -414,6 +414,7 @@ def revise_plan(
                 due_date=action.due_date,
                 state=action.state,
                 percent_complete=action.percent_complete,
+                raised_at_id=action.raised_at_id,
             )
             save_audited(carried, by=by, reason=f"Carried forward from version {plan.version}")
             for milestone in action.milestones.all():

@@ -7,13 +7,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import get_indicator_for_user, get_partnership_for_user, role_in
+from goldenthread.core.analysis import indicator_analysis
+from goldenthread.core.benchmarking import benchmark_summary
 from goldenthread.core.charts import history
+from goldenthread.core.compliance import compliance_context
+from goldenthread.core.lessons import highlights, improvement_banner
+from goldenthread.core.monitoring import what_i_owe
 from goldenthread.core.performance import (
     current_plan,
     indicator_history,
     partnership_summaries,
     plan_objectives,
 )
+from goldenthread.core.reviews import comment_thread
+from goldenthread.documents.annual_report import report_years
+from goldenthread.web.views.finance import summary_for
 
 
 @login_required
@@ -21,12 +29,14 @@ from goldenthread.core.performance import (
 def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     summaries = partnership_summaries(request.user, today)
+    owed = what_i_owe(request.user)
     return render(
         request,
         "web/home.html",
         {
             "summaries": summaries,
             "has_demo": any(s.partnership.is_demo for s in summaries),
+            "owed": owed,
             "today": today,
         },
     )
@@ -46,6 +56,11 @@ def partnership(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "role": role_in(request.user, partnership),
             "plan": plan,
             "objectives": plan_objectives(plan, today) if plan else [],
+            "finance": summary_for(partnership, today),
+            "improvement_banner": improvement_banner(request.user, partnership, today=today),
+            "highlights": highlights(partnership, today=today),
+            **compliance_context(partnership),
+            "report_years": report_years(partnership, today),
             "today": today,
         },
     )
@@ -63,6 +78,12 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "indicator": indicator,
             "partnership": indicator.partnership,
             "rows": rows,
+            "analysis": indicator_analysis(indicator, rows, timezone.localdate()),
+            "improvement_banner": improvement_banner(
+                request.user, indicator.partnership, today=timezone.localdate(), indicator=indicator
+            ),
+            "comment_thread": comment_thread(request.user, indicator),
+            "benchmark_summary": benchmark_summary(indicator),
             "objectives": indicator.objectives.select_related("plan").order_by("-plan__version"),
         },
     )

@@ -1,0 +1,327 @@
+"""The compliance tracker's reads: for every partnership a person may see and a financial
+year, the facts behind the five minimum requirements, in a fixed number of queries, and
+each requirement's status from goldenthread.rules.compliance (where the rules live).
+
+Each row carries the evidence the status rests on, with a link to it: the approved plan
+and when it was approved, the year's four returns with their status and dates, how many
+indicators have results recorded for the year, the published report and the annual update
+form. Nothing here is ticked by hand: the tracker is always computed from the data.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from goldenthread.rules import Compliance, Frequency, Period, Requirement, financial_year_of
+from goldenthread.rules.compliance import (
+    Assessment,
+    PlanFacts,
+    QuarterFacts,
+    YearFacts,
+    assess,
+    plan_met,
+)
+
+from .models import (
+    AnnualReport,
+    AnnualUpdateForm,
+    Partnership,
+    Plan,
+    ReportingRound,
+    Result,
+    Return,
+    User,
+    default_deadline,
+)
+
+# The years offered on the tracker: this many before the current financial year.
+YEARS_SHOWN = 5
+TAG_COLOURS = {
+    Compliance.MET: "green",
+    Compliance.DUE: "grey",
+    Compliance.OVERDUE: "orange",
+    Compliance.NOT_MET: "red",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence: what it is, in words, and where to see it."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class QuarterEvidence:
+    period: Period
+    deadline: datetime.date
+    ret: Return | None
+
+    @property
+    def submitted(self) -> bool:
+        return counts_as_submitted(self.ret)
+
+    @property
+    def text(self) -> str:
+        if self.ret is None:
+            return f"{self.period.label}: not opened yet (due {self.deadline:%-d %B %Y})"
+        state = self.ret.get_status_display().lower()
+        when = f", submitted {self.ret.submitted_at:%-d %B %Y}" if self.ret.submitted_at else ""
+        return f"{self.period.label}: {state}{when} (due {self.deadline:%-d %B %Y})"
+
+
+@dataclass(frozen=True)
+class Cell:
+    requirement: Requirement
+    assessment: Assessment
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def status(self) -> Compliance:
+        return self.assessment.status
+
+    @property
+    def deadline(self) -> datetime.date:
+        return self.assessment.deadline
+
+    @property
+    def colour(self) -> str:
+        return TAG_COLOURS[self.status]
+
+    @property
+    def summary(self) -> str:
+        """The evidence in one line, for the export and the update form."""
+        return "; ".join(e.text for e in self.evidence)
+
+
+@dataclass
+class Row:
+    partnership: Partnership
+    year: int
+    plan: Plan | None
+    quarters: list[QuarterEvidence]
+    indicators_with_results: int
+    report: AnnualReport | None
+    form: AnnualUpdateForm | None
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def statuses(self) -> set[Compliance]:
+        return {cell.status for cell in self.cells}
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+    @property
+    def evidence_url(self) -> str:
+        return reverse("compliance_evidence", args=[self.partnership.pk, self.year])
+
+    def cell(self, requirement: Requirement) -> Cell:
+        return next(c for c in self.cells if c.requirement is requirement)
+
+
+def year_label(year: int) -> str:
+    return Period(Frequency.ANNUAL, year, 1).label
+
+
+def current_year(today: datetime.date | None = None) -> int:
+    return financial_year_of(today or timezone.localdate())
+
+
+def year_choices(today: datetime.date) -> list[int]:
+    """The financial years offered, newest first."""
+    this = financial_year_of(today)
+    return list(range(this, this - YEARS_SHOWN, -1))
+
+
+def counts_as_submitted(ret: Return | None) -> bool:
+    """A return counts once submitted (and while signed off); a returned or reopened one
+    waits to be submitted again."""
+    return (
+        ret is not None
+        and ret.submitted_at is not None
+        and ret.status in (Return.Status.SUBMITTED, Return.Status.SIGNED_OFF)
+    )
+
+
+def quarters_of(year: int) -> list[Period]:
+    return [Period(Frequency.QUARTERLY, year, n) for n in range(1, 5)]
+
+
+def compliance_rows(
+    partnerships: QuerySet[Partnership] | Iterable[Partnership],
+    year: int,
+    today: datetime.date | None = None,
+) -> list[Row]:
+    """A row per partnership, in seven queries whatever the number of partnerships."""
+    today = today or timezone.localdate()
+    partnerships = list(partnerships)
+    ids = [p.pk for p in partnerships]
+    periods = quarters_of(year)
+
+    plans: dict[int, list[Plan]] = defaultdict(list)
+    for plan in (
+        Plan.objects.filter(
+            partnership_id__in=ids,
+            status__in=[Plan.Status.APPROVED, Plan.Status.SUPERSEDED],
+            approved_at__isnull=False,
+            first_year__lte=year,
+            last_year__gte=year,
+        )
+        .select_related("approved_by")
+        .order_by("-approved_at")
+    ):
+        plans[plan.partnership_id].append(plan)
+
+    rounds = {r.period: r for r in ReportingRound.objects.filter(period__in=periods)}
+    returns: dict[tuple[int, Period], Return] = {}
+    for ret in Return.objects.filter(
+        partnership_id__in=ids, round__period__in=periods
+    ).select_related("round"):
+        returns[(ret.partnership_id, ret.round.period)] = ret
+
+    with_results = dict(
+        Result.objects.filter(indicator__partnership_id__in=ids, period__startswith=f"{year:04d}")
+        .values_list("indicator__partnership_id")
+        .annotate(n=Count("indicator_id", distinct=True))
+        .order_by()
+    )
+
+    reports: dict[int, AnnualReport] = {}
+    for report in AnnualReport.objects.filter(
+        partnership_id__in=ids, year=year, status=AnnualReport.Status.PUBLISHED
+    ).order_by("edition"):
+        reports[report.partnership_id] = report  # the latest edition wins
+
+    forms = {
+        form.partnership_id: form
+        for form in AnnualUpdateForm.objects.filter(partnership_id__in=ids, year=year)
+    }
+
+    rows = []
+    for partnership in partnerships:
+        quarters = []
+        for period in periods:
+            ret = returns.get((partnership.pk, period))
+            round_ = rounds.get(period)
+            deadline = round_.deadline if round_ else default_deadline(period)
+            quarters.append(QuarterEvidence(period, deadline, ret))
+        own_plans = plans.get(partnership.pk, [])
+        row = Row(
+            partnership=partnership,
+            year=year,
+            plan=_evidence_plan(own_plans, year),
+            quarters=quarters,
+            indicators_with_results=with_results.get(partnership.pk, 0),
+            report=reports.get(partnership.pk),
+            form=forms.get(partnership.pk),
+        )
+        facts = YearFacts(
+            year=year,
+            plans=tuple(_plan_facts(p) for p in own_plans),
+            quarters=tuple(QuarterFacts(q.deadline, q.submitted) for q in quarters),
+            results_in_year=row.indicators_with_results,
+            report_published=row.report is not None,
+            update_form_status=row.form.status if row.form else None,
+        )
+        found = assess(facts, today)
+        row.cells = [
+            Cell(requirement, found[requirement], _evidence(row, requirement))
+            for requirement in Requirement
+        ]
+        rows.append(row)
+    return rows
+
+
+def _approved_on(plan: Plan) -> datetime.date | None:
+    if plan.approved_at is None:
+        return None
+    return timezone.localdate(plan.approved_at)
+
+
+def _plan_facts(plan: Plan) -> PlanFacts:
+    return PlanFacts(plan.first_year, plan.last_year, plan.status, _approved_on(plan))
+
+
+def _evidence_plan(plans: list[Plan], year: int) -> Plan | None:
+    """The plan that meets the requirement, or else the latest approved one covering
+    the year (approved too late), to show what there is."""
+    for plan in plans:
+        if plan_met([_plan_facts(plan)], year):
+            return plan
+    return plans[0] if plans else None
+
+
+def _evidence(row: Row, requirement: Requirement) -> tuple[Evidence, ...]:
+    pk, year = row.partnership.pk, row.year
+    if requirement is Requirement.PLAN:
+        if row.plan is None:
+            return (Evidence(f"No approved plan covers {year_label(year)}"),)
+        plan = row.plan
+        approved = f"approved {_approved_on(plan):%-d %B %Y}"
+        return (
+            Evidence(
+                f"{plan.title}, version {plan.version} ({plan.years_label}), {approved}",
+                plan.get_absolute_url(),
+            ),
+        )
+    if requirement is Requirement.MONITORING:
+        return tuple(
+            Evidence(q.text, q.ret.get_absolute_url() if q.ret else None) for q in row.quarters
+        )
+    if requirement is Requirement.SYSTEM:
+        n = row.indicators_with_results
+        words = "1 indicator has" if n == 1 else f"{n} indicators have"
+        return (
+            Evidence(
+                f"{words} results recorded for {year_label(year)}",
+                reverse("partnership", args=[pk]),
+            ),
+        )
+    if requirement is Requirement.REPORT:
+        if row.report is None:
+            return (
+                Evidence(
+                    f"No report for {year_label(year)} published yet",
+                    reverse("annual_report", args=[pk, year]),
+                ),
+            )
+        report = row.report
+        when = f", published {report.published_at:%-d %B %Y}" if report.published_at else ""
+        return (
+            Evidence(f"Edition {report.edition}{when}", reverse("annual_report", args=[pk, year])),
+        )
+    url = reverse("update_form", args=[pk, year])
+    if row.form is None:
+        return (Evidence("Not started", url),)
+    form = row.form
+    when = f", submitted {form.submitted_at:%-d %B %Y}" if form.submitted_at else ""
+    return (Evidence(f"{form.get_status_display()}{when}", url),)
+
+
+def compliance_for_user(user: User, year: int, today: datetime.date | None = None) -> list[Row]:
+    """Every partnership the person may see: all of them for the performance team."""
+    partnerships = Partnership.objects.visible_to(user).order_by("name")
+    return compliance_rows(partnerships, year, today)
+
+
+def partnership_row(
+    partnership: Partnership, year: int | None = None, today: datetime.date | None = None
+) -> Row:
+    """One partnership's row (the current financial year unless told), for its page."""
+    today = today or timezone.localdate()
+    return compliance_rows([partnership], year or financial_year_of(today), today)[0]
+
+
+def compliance_context(partnership: Partnership, today: datetime.date | None = None) -> dict:
+    """The context of web/compliance/_row.html on the partnership page."""
+    return {"compliance_row": partnership_row(partnership, today=today)}

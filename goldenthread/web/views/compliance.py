@@ -1,0 +1,191 @@
+"""The compliance tracker: the five minimum requirements for every partnership a person
+may see (all of them for the performance team), for a chosen financial year, filtered by
+status, with the evidence one click away and exports as .xlsx and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from goldenthread.core.access import get_partnership_for_user
+from goldenthread.core.compliance import (
+    Row,
+    compliance_for_user,
+    partnership_row,
+    year_choices,
+    year_label,
+)
+from goldenthread.documents.return_sheets import neutralise
+from goldenthread.rules import Compliance, Requirement, financial_year_of
+from goldenthread.web.decorators import minimum_role
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class TrackerForm(forms.Form):
+    year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
+    status = forms.ChoiceField(
+        label="Show partnerships with a requirement that is",
+        required=False,
+        choices=[("", "Any status"), *Compliance.choices()],
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(str(y), year_label(y)) for y in years]
+
+
+def _chosen(request: HttpRequest) -> tuple[int, Compliance | None, TrackerForm]:
+    """The year and status asked for; anything unreadable falls back to the current
+    year and every status, rather than an error."""
+    today = timezone.localdate()
+    years = year_choices(today)
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 1900 <= int(asked) <= 2999 and int(asked) not in years:
+        years = sorted({*years, int(asked)}, reverse=True)
+    form = TrackerForm(request.GET or None, years=years)
+    year, status = financial_year_of(today), None
+    if form.is_bound:
+        form.is_valid()
+        year = form.cleaned_data.get("year") or year
+        status = (
+            Compliance(form.cleaned_data["status"]) if form.cleaned_data.get("status") else None
+        )
+    shown = TrackerForm(
+        initial={"year": str(year), "status": status.value if status else ""}, years=years
+    )
+    return year, status, shown
+
+
+@login_required
+@minimum_role("viewer")
+@require_GET
+def compliance_tracker(request: HttpRequest) -> HttpResponse:
+    year, status, form = _chosen(request)
+    rows = compliance_for_user(request.user, year)
+    shown = [row for row in rows if status is None or status in row.statuses]
+    return render(
+        request,
+        "web/compliance/tracker.html",
+        {
+            "form": form,
+            "year": year,
+            "year_label": year_label(year),
+            "status": status,
+            "rows": shown,
+            "total": len(rows),
+            "requirements": list(Requirement),
+            "query": f"?year={year}",
+        },
+    )
+
+
+@login_required
+@minimum_role("viewer")
+@require_GET
+def compliance_evidence(request: HttpRequest, partnership_id: int, year: int) -> HttpResponse:
+    partnership = get_partnership_for_user(request.user, partnership_id)
+    if not 1900 <= year <= 2999:
+        raise Http404("No such financial year.")
+    row = partnership_row(partnership, year)
+    return render(
+        request,
+        "web/compliance/evidence.html",
+        {"partnership": partnership, "row": row, "year": year},
+    )
+
+
+HEADINGS = ["Partnership", *[r.label for r in Requirement], "Evidence"]
+
+
+def _table(rows: list[Row]) -> list[list[str]]:
+    lines = []
+    for row in rows:
+        evidence = " | ".join(f"{c.requirement.label}: {c.summary}" for c in row.cells)
+        lines.append([row.partnership.name, *[c.status.label for c in row.cells], evidence])
+    return lines
+
+
+def _filename(year: int, extension: str) -> str:
+    return f"Minimum requirements {year_label(year).replace('/', '-')}.{extension}"
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _export_rows(request: HttpRequest) -> tuple[int, list[Row]]:
+    year, status, _ = _chosen(request)
+    rows = compliance_for_user(request.user, year)
+    return year, [row for row in rows if status is None or status in row.statuses]
+
+
+@login_required
+@minimum_role("viewer")
+@require_GET
+def compliance_export_xlsx(request: HttpRequest) -> HttpResponse:
+    year, rows = _export_rows(request)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(f"Requirements {year_label(year).replace('/', '-')}")
+    sheet.freeze_panes = "B2"
+    for letter, width in zip("ABCDEFG", [36, 14, 14, 14, 14, 14, 90], strict=True):
+        sheet.column_dimensions[letter].width = width
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    heading_cells = []
+    for heading in HEADINGS:
+        cell = WriteOnlyCell(sheet, value=heading)
+        cell.font, cell.alignment = bold, wrap
+        heading_cells.append(cell)
+    sheet.append(heading_cells)
+    for line in _table(rows):
+        cells = []
+        for value in line:
+            cell = WriteOnlyCell(sheet, value=neutralise(value))
+            cell.alignment = wrap
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _download(buffer.getvalue(), XLSX_TYPE, _filename(year, "xlsx"))
+
+
+@login_required
+@minimum_role("viewer")
+@require_GET
+def compliance_export_csv(request: HttpRequest) -> HttpResponse:
+    year, rows = _export_rows(request)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADINGS)
+    for line in _table(rows):
+        writer.writerow([neutralise(value) for value in line])
+    # A byte order mark, so Excel opens it with the right characters.
+    return _download(buffer.getvalue().encode("utf-8-sig"), CSV_TYPE, _filename(year, "csv"))
+
+
+urlpatterns = [
+    path("compliance/", compliance_tracker, name="compliance_tracker"),
+    path("compliance/export.xlsx", compliance_export_xlsx, name="compliance_export_xlsx"),
+    path("compliance/export.csv", compliance_export_csv, name="compliance_export_csv"),
+    path(
+        "compliance/<int:partnership_id>/<int:year>/",
+        compliance_evidence,
+        name="compliance_evidence",
+    ),
+]

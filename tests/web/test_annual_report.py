@@ -1,0 +1,203 @@
+"""Who may do what with the annual report: leads comment, publish and correct; leads and
+members see the draft; everyone who may see the partnership reads what is published;
+people of other partnerships get a 404."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from goldenthread.core.models import AnnualReport
+from goldenthread.core.services import annual_reports as services
+
+YEAR = 2025
+
+
+@pytest.fixture(autouse=True)
+def after_the_year():
+    with time_machine.travel(datetime.datetime(2026, 5, 12, 10, 0), tick=False):
+        yield
+
+
+def url(world, name: str, year: int = YEAR) -> str:
+    return reverse(name, args=[world.partnership.pk, year])
+
+
+def published(world, commentary: str = "A good year.") -> AnnualReport:
+    services.save_commentary(
+        partnership=world.partnership, year=YEAR, commentary=commentary, by=world.lead
+    )
+    return services.publish_report(partnership=world.partnership, year=YEAR, by=world.lead)
+
+
+def test_it_saves_the_leads_commentary_in_a_new_draft(client, world):
+    client.force_login(world.lead)
+    response = client.post(url(world, "annual_report_commentary"), {"commentary": "  Proud.  "})
+    assert response.status_code == 302
+    assert response.url == url(world, "annual_report")
+    draft = AnnualReport.objects.get(partnership=world.partnership, year=YEAR)
+    assert (draft.edition, draft.status, draft.commentary) == (1, "draft", "Proud.")
+    assert draft.history.first().history_user == world.lead
+
+
+def test_it_keeps_what_was_typed_when_the_commentary_is_empty(client, world):
+    client.force_login(world.lead)
+    response = client.post(url(world, "annual_report_commentary"), {"commentary": ""})
+    assert response.status_code == 200
+    assert b"Error: " in response.content
+    assert b"Enter your commentary on the year" in response.content
+    assert not AnnualReport.objects.exists()
+
+
+def test_it_publishes_for_the_lead(client, world):
+    services.save_commentary(
+        partnership=world.partnership, year=YEAR, commentary="Proud.", by=world.lead
+    )
+    client.force_login(world.lead)
+    assert client.get(url(world, "annual_report_publish")).status_code == 200
+    response = client.post(url(world, "annual_report_publish"))
+    assert response.status_code == 302
+    assert response.url == url(world, "annual_report") + "?edition=1"
+    report = AnnualReport.objects.get()
+    assert report.status == "published" and report.published_by == world.lead
+    assert report.history.first().history_user == world.lead
+
+
+def test_publishing_without_commentary_says_so(client, world):
+    client.force_login(world.lead)
+    response = client.post(url(world, "annual_report_publish"))
+    assert response.status_code == 400
+    assert b"Add your commentary before publishing" in response.content
+    assert not AnnualReport.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["member", "viewer", "performance"])
+def test_only_a_lead_comments_publishes_or_corrects(client, world, role):
+    published(world)
+    client.force_login(world.person(role))
+    for name in ("annual_report_commentary", "annual_report_publish", "annual_report_correct"):
+        assert client.get(url(world, name)).status_code == 403
+        assert client.post(url(world, name), {"commentary": "x", "note": "x"}).status_code == 403
+    assert AnnualReport.objects.count() == 1
+    assert AnnualReport.objects.get().commentary == "A good year."
+
+
+def test_the_lead_corrects_a_published_report_as_a_new_edition(client, world):
+    published(world)
+    client.force_login(world.lead)
+    assert client.get(url(world, "annual_report_commentary")).status_code == 200
+    refused = client.post(url(world, "annual_report_commentary"), {"commentary": "Changed."})
+    assert refused.status_code == 409  # a published edition never changes
+    response = client.post(url(world, "annual_report_correct"), {"note": "A figure was wrong."})
+    assert response.status_code == 302
+    draft = AnnualReport.objects.get(status="draft")
+    assert (draft.edition, draft.correction_note) == (2, "A figure was wrong.")
+    assert draft.history.first().history_user == world.lead
+    # Only one draft at a time.
+    again = client.post(url(world, "annual_report_correct"), {"note": "Another."})
+    assert again.status_code == 409
+    assert AnnualReport.objects.count() == 2
+
+
+def test_members_see_the_draft_and_viewers_only_what_is_published(client, world):
+    services.save_commentary(
+        partnership=world.partnership, year=YEAR, commentary="Draft words.", by=world.lead
+    )
+    for role in ("lead", "member"):
+        client.force_login(world.person(role))
+        page = client.get(url(world, "annual_report"))
+        assert page.status_code == 200
+        assert page.context["choice"].is_preview
+        assert b"Draft words." in page.content
+        assert client.get(url(world, "annual_report_pdf")).status_code == 200
+        assert client.get(url(world, "annual_report_docx")).status_code == 200
+    for role in ("viewer", "performance"):
+        client.force_login(world.person(role))
+        page = client.get(url(world, "annual_report"))
+        assert page.status_code == 200
+        assert b"has not been published yet" in page.content
+        assert b"Draft words." not in page.content
+        assert client.get(url(world, "annual_report"), {"edition": 1}).status_code == 404
+        assert client.get(url(world, "annual_report_pdf")).status_code == 404
+        assert client.get(url(world, "annual_report_docx")).status_code == 404
+
+
+def test_everyone_in_the_partnership_reads_the_published_edition(client, world):
+    report = published(world)
+    for role in ("viewer", "member", "lead", "performance"):
+        client.force_login(world.person(role))
+        page = client.get(url(world, "annual_report"))
+        assert page.status_code == 200
+        assert page.context["choice"].report == report
+        assert b"A good year." in page.content
+        pdf = client.get(url(world, "annual_report_pdf"))
+        assert pdf.status_code == 200
+        assert pdf.content == bytes(report.pdf)
+        assert pdf["Content-Disposition"] == (
+            'attachment; filename="safer-streets-partnership-annual-report-2025-26.pdf"'
+        )
+        word = client.get(url(world, "annual_report_docx"))
+        assert word.content == bytes(report.docx)
+
+
+def test_people_outside_the_partnership_get_nothing(client, world):
+    report = published(world)
+    for person in (world.outsider, world.nobody):
+        client.force_login(person)
+        for name in (
+            "annual_report",
+            "annual_report_pdf",
+            "annual_report_docx",
+            "annual_report_commentary",
+            "annual_report_publish",
+            "annual_report_correct",
+        ):
+            assert client.get(url(world, name)).status_code == 404
+        assert (
+            client.get(url(world, "annual_report_pdf"), {"edition": report.edition}).status_code
+            == 404
+        )
+
+
+def test_a_year_out_of_range_or_an_unknown_edition_is_not_found(client, world):
+    client.force_login(world.lead)
+    assert client.get(url(world, "annual_report", 1899)).status_code == 404
+    assert client.get(url(world, "annual_report"), {"edition": 9}).status_code == 404
+
+
+def test_the_page_has_one_h1_and_its_charts_are_images_with_numbers_beside_them(client, world):
+    published(world)
+    client.force_login(world.viewer)
+    page = client.get(url(world, "annual_report")).content.decode()
+    main = page[page.index("<main") :]
+    assert main.count("<h1") == 1
+    assert 'role="img"' in main
+    assert "style=" not in main and "<style" not in main  # the CSP forbids both
+    assert "SS01: year-end results, 2021/22 to 2025/26" in main  # the chart, in its row
+
+
+def test_the_partnership_page_partial_lists_each_years_report(world):
+    """web/annual_reports/_partnership_reports.html, for the lead to include on the
+    partnership page with report_years(partnership, today)."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from goldenthread.core.models import Role
+    from goldenthread.documents.annual_report import report_years
+
+    published(world)
+    years = report_years(world.partnership, timezone.localdate())
+    assert [y.label for y in years] == ["2026/27", "2025/26", "2024/25"]
+    html = render_to_string(
+        "web/annual_reports/_partnership_reports.html",
+        {"partnership": world.partnership, "role": Role.LEAD, "report_years": years},
+    )
+    assert reverse("annual_report", args=[world.partnership.pk, 2025]) in html
+    assert "Edition 1, 12 May 2026" in html
+    assert reverse("publishing_settings", args=[world.partnership.pk]) in html
+    viewer = render_to_string(
+        "web/annual_reports/_partnership_reports.html",
+        {"partnership": world.partnership, "role": Role.VIEWER, "report_years": years},
+    )
+    assert reverse("publishing_settings", args=[world.partnership.pk]) not in viewer
