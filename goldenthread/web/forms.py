@@ -5,8 +5,10 @@ checkboxes use the templates in templates/django/forms/widgets/."""
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.http import HttpRequest, QueryDict
 
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.Textarea, "govuk-textarea"),
@@ -71,3 +73,19 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data, or None for a GET: an empty POST must still be validated."""
+    return request.POST if request.method == "POST" else None
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal next to the field it concerns, or at the top."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -131,7 +131,7 @@ def save_objective(
     if objective is None:
         objective = Objective(
             plan=plan,
-            ref=next_ref(_all_refs(Objective, plan.partnership), "O"),
+            ref=next_ref(all_refs(Objective, plan.partnership), "O"),
             order=(plan.objectives.aggregate(o=Max("order"))["o"] or 0) + 1,
         )
     objective.title = title
@@ -145,7 +145,7 @@ def save_objective(
     return objective
 
 
-def _all_refs(model, partnership: Partnership) -> list[str]:
+def all_refs(model, partnership: Partnership) -> list[str]:
     # References are unique across every version, so a removed item's reference is
     # never given to a different item later.
     if model is Objective:
@@ -199,7 +199,7 @@ def save_action(
             )
     if action is None:
         action = Action(
-            objective=objective, ref=next_ref(_all_refs(Action, objective.plan.partnership), "A")
+            objective=objective, ref=next_ref(all_refs(Action, objective.plan.partnership), "A")
         )
     action.title = title
     action.description = description

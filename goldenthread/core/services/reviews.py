@@ -38,7 +38,7 @@ from goldenthread.core.reviews import (
 from goldenthread.rules import Frequency, Period
 
 from . import save_audited
-from .plans import _all_refs, next_ref
+from .plans import all_refs, next_ref
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def _add_follow_ups(
     partnership = meeting.partnership
     # Lock the partnership so two people adding actions at once cannot take the same ref.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
-    refs = _all_refs(Action, partnership)
+    refs = all_refs(Action, partnership)
     reason = (
         f"Follow-up from the review meeting of {meeting.held_on:%-d %B %Y} ({meeting.period.label})"
     )

@@ -33,6 +33,7 @@ from goldenthread.documents.annual_report import (
 )
 from goldenthread.rules import Frequency, Period
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import apply_errors, posted
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -215,23 +216,9 @@ class CorrectionForm(forms.Form):
     )
 
 
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
 def _report_url(partnership: Partnership, year: int, edition: int | None = None) -> str:
     url = reverse("annual_report", args=[partnership.pk, year])
     return f"{url}?edition={edition}" if edition else url
-
-
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(name if name in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 @login_required
@@ -250,7 +237,7 @@ def annual_report_commentary(request: HttpRequest, partnership_id: int, year: in
             "correction: that makes a new edition."
         )
     form = CommentaryForm(
-        _posted(request), initial={"commentary": draft.commentary if draft else ""}
+        posted(request), initial={"commentary": draft.commentary if draft else ""}
     )
     if request.method == "POST" and problem is None and form.is_valid():
         try:
@@ -261,7 +248,7 @@ def annual_report_commentary(request: HttpRequest, partnership_id: int, year: in
                 by=request.user,
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "Your commentary is saved in the draft.")
             return redirect(_report_url(partnership, year))
@@ -279,12 +266,12 @@ def annual_report_publish(request: HttpRequest, partnership_id: int, year: int) 
     partnership = get_partnership_for_user(request.user, partnership_id, Need.LEAD)
     fy = _check_year(year)
     draft = services.draft_of(partnership, year)
-    form = forms.Form(_posted(request))
+    form = forms.Form(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             report = services.publish_report(partnership=partnership, year=year, by=request.user)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -326,14 +313,14 @@ def annual_report_correct(request: HttpRequest, partnership_id: int, year: int) 
         problem = f"Nothing is published for {fy.label} yet: change the draft and publish it."
     elif draft is not None:
         problem = f"Edition {draft.edition} is already being drafted: carry on with it."
-    form = CorrectionForm(_posted(request))
+    form = CorrectionForm(posted(request))
     if request.method == "POST" and problem is None and form.is_valid():
         try:
             new = services.start_correction(
                 partnership=partnership, year=year, note=form.cleaned_data["note"], by=request.user
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,

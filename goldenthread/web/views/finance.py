@@ -45,7 +45,7 @@ from goldenthread.core.models import Partnership, Plan
 from goldenthread.core.services.finance import save_year_finance
 from goldenthread.rules import Frequency, Period, PeriodError, financial_year_of
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.views.plans import apply_errors, posted
+from goldenthread.web.forms import apply_errors, posted
 
 # Years a page can be asked for; the neighbours of each must be valid periods too.
 FIRST_YEAR, LAST_YEAR = 1901, 2998

@@ -45,6 +45,7 @@ from goldenthread.core.risks import possible_owners
 from goldenthread.core.services.improvement import close_improvement_plan, start_improvement_plan
 from goldenthread.core.services.lessons import record_lesson, update_lesson
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import apply_errors, posted
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -270,15 +271,6 @@ class CloseImprovementForm(forms.Form):
     )
 
 
-def _apply(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, on the field it names where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 # --- Lessons -----------------------------------------------------------------------------
 
 
@@ -344,7 +336,7 @@ def lesson_search(request: HttpRequest) -> HttpResponse:
 def lesson_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
     partnership = get_partnership_for_user(request.user, partnership_id, need=Need.CONTRIBUTE)
     form = LessonForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         partnership=partnership,
         initial={"outcome": Lesson.Outcome.WORKED, "source": Lesson.Source.THIS_PARTNERSHIP},
     )
@@ -352,7 +344,7 @@ def lesson_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
         try:
             lesson = record_lesson(partnership=partnership, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"The lesson “{lesson.title}” was recorded")
             return redirect("lesson_detail", lesson_id=lesson.pk)
@@ -371,7 +363,7 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
     initial["tags"] = lesson.tags
     initial["objectives"] = [o.pk for o in lesson.objectives.all()]
     form = LessonForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         partnership=partnership,
         lesson=lesson,
         initial=initial,
@@ -380,7 +372,7 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
         try:
             update_lesson(lesson=lesson, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"The lesson “{lesson.title}” was updated")
             return redirect("lesson_detail", lesson_id=lesson.pk)
@@ -428,7 +420,7 @@ def improvement_create(request: HttpRequest, indicator_id: int) -> HttpResponse:
     form = None
     if trigger is not None:
         form = ImprovementForm(
-            request.POST if request.method == "POST" else None,
+            posted(request),
             indicator=indicator,
             initial={"owner": indicator.owner_id},
         )
@@ -438,7 +430,7 @@ def improvement_create(request: HttpRequest, indicator_id: int) -> HttpResponse:
                     indicator=indicator, by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _apply(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"The improvement plan for {indicator.code} was started")
                 return redirect("improvement_detail", improvement_id=plan.pk)
@@ -498,12 +490,12 @@ def improvement_close(request: HttpRequest, improvement_id: int) -> HttpResponse
     if plan.closed_at is not None:
         messages.info(request, "This improvement plan is closed: it is kept as it was closed.")
         return redirect("improvement_detail", improvement_id=plan.pk)
-    form = CloseImprovementForm(request.POST if request.method == "POST" else None)
+    form = CloseImprovementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             close_improvement_plan(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"The improvement plan for {plan.indicator.code} was closed")
             return redirect("improvement_detail", improvement_id=plan.pk)

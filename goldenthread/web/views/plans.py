@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -24,6 +23,7 @@ from goldenthread.core.planning import SmartItem, compare, plan_tree, smart_repo
 from goldenthread.core.services import plans as services
 from goldenthread.rules import ObjectiveFacts, check_objective
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import apply_errors, posted
 from goldenthread.web.plan_forms import (
     ActionForm,
     CompareForm,
@@ -35,22 +35,6 @@ from goldenthread.web.plan_forms import (
     ReviseForm,
     TargetFormSet,
 )
-
-
-def posted(request: HttpRequest):
-    """The submitted data, or None for a GET: an empty POST must still be validated."""
-    return request.POST if request.method == "POST" else None
-
-
-def apply_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, or at the top."""
-    if hasattr(error, "error_dict"):
-        for name, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def locked(request: HttpRequest, plan: Plan) -> HttpResponse:

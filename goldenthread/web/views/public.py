@@ -28,6 +28,7 @@ from goldenthread.core.services import annual_reports as services
 from goldenthread.documents.annual_report import TrendChart, period_trend, year_label
 from goldenthread.rules import Polarity
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import posted
 
 # --- the lead's choice -------------------------------------------------------------------
 
@@ -70,7 +71,7 @@ class PublishingForm(forms.Form):
 def publishing_settings(request: HttpRequest, partnership_id: int) -> HttpResponse:
     partnership = get_partnership_for_user(request.user, partnership_id, Need.LEAD)
     form = PublishingForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         partnership=partnership,
         initial={
             "is_public": "yes" if partnership.is_public else "no",

@@ -17,6 +17,7 @@ from goldenthread.core.reviews import comment_thread
 from goldenthread.core.services import returns as services
 from goldenthread.rules import Frequency, latest_ended
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import apply_errors, posted
 from goldenthread.web.return_forms import (
     DecisionForm,
     OpenQuarterForm,
@@ -24,7 +25,6 @@ from goldenthread.web.return_forms import (
     ReturnForm,
     initial_data,
 )
-from goldenthread.web.views.plans import apply_errors, posted
 
 
 @login_required

@@ -50,6 +50,7 @@ from goldenthread.core.reviews import (
 from goldenthread.core.services import reviews as services
 from goldenthread.rules import Frequency, latest_ended
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import apply_errors, posted
 
 # --- forms --------------------------------------------------------------------------------
 
@@ -261,22 +262,6 @@ class AnswerForm(forms.Form):
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def posted(request: HttpRequest):
-    """The submitted data, or None for a GET: an empty POST must still be validated."""
-    return request.POST if request.method == "POST" else None
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, or at the top."""
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            for message in problems:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- review meetings ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from goldenthread.core.services import update_forms as services
 from goldenthread.documents.pdf import render_pdf
 from goldenthread.rules import Compliance, Requirement
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.views.plans import apply_errors, posted
+from goldenthread.web.forms import apply_errors, posted
 
 READ_ONLY = "Only the lead link officer can submit; others may read."
 
