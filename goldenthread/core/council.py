@@ -40,7 +40,6 @@ What the page counts:
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Case, CharField, F, FilteredRelation, Q, Value, When
 
@@ -52,7 +51,6 @@ from goldenthread.rules import (
     is_overdue,
     latest_ended,
     objective_status,
-    rag,
 )
 
 from .models import (
@@ -68,7 +66,14 @@ from .models import (
     Return,
     Risk,
 )
-from .performance import RAG_ORDER, with_latest
+from .performance import (
+    LATEST,
+    RAG_ORDER,
+    exact,
+    rag_rules,
+    read_numbers,
+    with_latest,
+)
 
 AT_RISK = (ObjectiveStatus.OFF_TRACK, ObjectiveStatus.AT_RISK)
 _RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
@@ -246,17 +251,6 @@ def council_overview(
     )
 
 
-def _rag(polarity: str, tolerance: Decimal, kind: str, actual, target, upper) -> Rag:
-    return rag(
-        actual=actual,
-        target=target,
-        polarity=polarity,
-        tolerance=tolerance,
-        tolerance_kind=kind,
-        target_upper=upper,
-    )
-
-
 def _own_period(periods: dict[Frequency, Period]) -> Case:
     """Each indicator's own period of the given ones, chosen in SQL by its frequency."""
     return Case(
@@ -275,6 +269,9 @@ def _indicators(
     (otherwise the latest result is that period's, or it has none)."""
     now = _own_period({f: pair[0] for f, pair in pairs.items()})
     before = _own_period({f: pair[1] for f, pair in pairs.items()})
+    compared = ("before_result__value", "before_target__value", "before_target__upper")
+    compared += ("now_result__value", "now_target__value", "now_target__upper")
+    numbers = read_numbers("tolerance", *LATEST, *compared)
     rows = (
         with_latest(Indicator.objects.filter(partnership__in=ids).order_by())
         .annotate(
@@ -295,40 +292,34 @@ def _indicators(
                 "targets", condition=Q(targets__period=now, targets__period__lt=F("latest_period"))
             ),
         )
+        .annotate(**numbers)
         .values_list(
             "pk",
             "partnership_id",
             "now_key",
             "latest_period",
             "polarity",
-            "tolerance",
             "tolerance_kind",
-            "latest_value",
-            "latest_target",
-            "latest_target_upper",
-            "before_result__value",
-            "before_target__value",
-            "before_target__upper",
-            "now_result__value",
-            "now_target__value",
-            "now_target__upper",
+            *numbers,
         )
     )
     latest_rags: dict[int, tuple[int, Rag]] = {}
     changes: dict[int, Changes] = defaultdict(Changes)
-    for pk, partnership_id, now_key, period, *row in rows:
-        rule, values = row[:3], row[3:]
-        latest_rag = _rag(*rule, *values[0:3])
+    rule = rag_rules()
+    for pk, partnership_id, now_key, period, polarity, kind, tolerance, *values in rows:
+        judge = rule(polarity, kind, tolerance)
+        # Each number is read only when it is needed.
+        latest_rag = judge(*map(exact, values[0:3]))
         latest_rags[pk] = (partnership_id, latest_rag)
         if period == now_key:  # the usual case: the latest result is this period's
             now_rag = latest_rag
         elif values[6] is not None:  # a later period is in already
-            now_rag = _rag(*rule, *values[6:9])
+            now_rag = judge(*map(exact, values[6:9]))
         else:
             changes[partnership_id].not_reported += 1
             continue
         if now_rag is not Rag.GREY:
-            changes[partnership_id].add(now_rag, _rag(*rule, *values[3:6]))
+            changes[partnership_id].add(now_rag, judge(*map(exact, values[3:6])))
     return latest_rags, changes
 
 

@@ -3,7 +3,10 @@ of travel and objective status, always through goldenthread.rules. The number of
 queries here never depends on how many partnerships, objectives or indicators there are."""
 
 import datetime
+import decimal
+import functools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,6 +15,7 @@ from django.db.models import (
     Count,
     ExpressionWrapper,
     F,
+    Field,
     FilteredRelation,
     OuterRef,
     Prefetch,
@@ -26,8 +30,10 @@ from goldenthread.rules import (
     Period,
     Polarity,
     Rag,
+    RagRule,
     direction,
     objective_status,
+    rag_rule,
 )
 
 from .models import (
@@ -66,27 +72,16 @@ def partnership_summaries(user: User, today: datetime.date) -> list[PartnershipS
     reported period and its overdue actions. Four queries, whatever the numbers."""
     partnerships = list(Partnership.objects.visible_to(user).select_related("lead_organisation"))
     ids = [p.pk for p in partnerships]
-    latest = Result.objects.filter(indicator=OuterRef("pk"), value__isnull=False).order_by(
-        "-period"
-    )
-    target = Target.objects.filter(indicator=OuterRef("pk"), period=OuterRef("latest_period"))
-    indicators = (
-        Indicator.objects.filter(partnership__in=ids)
-        .annotate(
-            latest_period=Subquery(latest.values("period")[:1]),
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_target=Subquery(target.values("value")[:1]),
-            latest_target_upper=Subquery(target.values("upper")[:1]),
-        )
-        .only("partnership_id", "polarity", "tolerance", "tolerance_kind")
+    numbers = read_numbers("tolerance", *LATEST)
+    rows = (
+        with_latest(Indicator.objects.filter(partnership__in=ids).order_by())
+        .annotate(**numbers)
+        .values_list("partnership_id", "polarity", "tolerance_kind", *numbers)
     )
     counts: dict[int, Counter] = {pk: Counter() for pk in ids}
-    for indicator in indicators:
-        counts[indicator.partnership_id][
-            indicator.rag(
-                indicator.latest_value, indicator.latest_target, indicator.latest_target_upper
-            )
-        ] += 1
+    rule = rag_rules()
+    for partnership_id, polarity, kind, tolerance, *latest in rows:
+        counts[partnership_id][rule(polarity, kind, tolerance)(*map(exact, latest))] += 1
     overdue = dict(
         Action.objects.in_current_plans()
         .overdue(today)
@@ -248,6 +243,53 @@ def plan_objectives(plan: Plan, today: datetime.date) -> list[ObjectiveView]:
             )
         )
     return views
+
+
+# What `with_latest` annotates, as RagRule takes them.
+LATEST = ("latest_value", "latest_target", "latest_target_upper")
+
+
+def read_numbers(*names: str) -> dict[str, ExpressionWrapper]:
+    """Annotations reading each decimal column or annotation as `as_read` does, in order,
+    named with "_read" after each name."""
+    return {f"{name}_read": as_read(name) for name in names}
+
+
+def rag_rules() -> Callable[[str, str, Decimal | float | int], RagRule]:
+    """Each indicator's RAG rule from its stored polarity, tolerance kind and tolerance
+    (as `as_read` reads it), made once for each different rule: a council's thousands of
+    indicators share a handful."""
+
+    @functools.cache
+    def rule(polarity: str, kind: str, tolerance: Decimal | float | int) -> RagRule:
+        return rag_rule(polarity=polarity, tolerance=exact(tolerance), tolerance_kind=kind)
+
+    return rule
+
+
+def as_read(name: str) -> ExpressionWrapper:
+    """A decimal column (or annotation) exactly as the database driver reads it, skipping
+    Django's conversion: for pages that read tens of thousands of numbers, where that
+    conversion costs more than the query. Pass each value through `exact`."""
+    # A plain Field: neither the backend nor the expression converts it (a FloatField
+    # would turn PostgreSQL's exact Decimal into a float).
+    return ExpressionWrapper(F(name), output_field=Field())
+
+
+_FIFTEEN_DIGITS = decimal.Context(prec=15)
+
+
+def exact(value: Decimal | float | int | None) -> Decimal | None:
+    """A number from `as_read` as the Decimal the ORM would give. PostgreSQL's driver reads
+    numeric columns as Decimal already; SQLite keeps decimals as floats with 15 significant
+    digits, so this reads them back to those digits as Django does (every stored value has
+    at most 6 decimal places, so Django's rounding to the field's places changes only how
+    the number is written, never its value)."""
+    if type(value) is float:
+        return _FIFTEEN_DIGITS.create_decimal_from_float(value)
+    if type(value) is int:  # SQLite keeps whole numbers as integers
+        return Decimal(value)
+    return value
 
 
 def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:

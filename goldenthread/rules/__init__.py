@@ -24,9 +24,11 @@ from goldenthread.rules.rag import (
     Direction,
     Polarity,
     Rag,
+    RagRule,
     ToleranceKind,
     direction,
     rag,
+    rag_rule,
     tolerance_amount,
 )
 from goldenthread.rules.smart import (
@@ -64,6 +66,7 @@ __all__ = [
     "PeriodError",
     "Polarity",
     "Rag",
+    "RagRule",
     "Requirement",
     "Signal",
     "SpcResult",
@@ -84,6 +87,7 @@ __all__ = [
     "parse_published_period",
     "periods_in_years",
     "rag",
+    "rag_rule",
     "spread",
     "status_rag",
     "summary",

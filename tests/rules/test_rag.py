@@ -9,6 +9,7 @@ from goldenthread.rules.rag import (
     ToleranceKind,
     direction,
     rag,
+    rag_rule,
     tolerance_amount,
 )
 
@@ -42,6 +43,17 @@ def test_tolerance_amount(target, tolerance, kind, amount) -> None:
 def test_a_negative_tolerance_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot be negative"):
         tolerance_amount(D("80"), D("-1"), ABSOLUTE)
+
+
+def test_rag_refuses_a_negative_tolerance_even_when_the_target_is_met() -> None:
+    with pytest.raises(ValueError, match="cannot be negative"):
+        rag(
+            actual=D("90"),
+            target=D("80"),
+            polarity=Polarity.HIGHER,
+            tolerance=D("-1"),
+            tolerance_kind=ABSOLUTE,
+        )
 
 
 # RAG: higher and lower is better
@@ -189,6 +201,28 @@ def test_rag_band_around_zero_with_negative_lower_edge(actual: str, expected: Ra
         tolerance_kind=PERCENT,
     )
     assert result is expected
+
+
+def test_one_rule_judges_many_results_as_rag_does() -> None:
+    band = rag_rule(polarity="band", tolerance=D("10"), tolerance_kind="percent")
+    assert [band(D(actual), D("10"), D("20")) for actual, _ in BAND_CASES] == [
+        expected for _, expected in BAND_CASES
+    ]
+    for polarity, actual, target, tolerance, kind, expected in HIGHER_AND_LOWER:
+        judge = rag_rule(polarity=polarity, tolerance=D(tolerance), tolerance_kind=kind)
+        assert judge(D(actual), D(target)) is expected
+        assert judge(None, D(target)) is GREY
+
+
+def test_a_rule_is_checked_when_it_is_made() -> None:
+    with pytest.raises(ValueError, match="cannot be negative"):
+        rag_rule(polarity=HIGHER, tolerance=D("-1"), tolerance_kind=PERCENT)
+    with pytest.raises(ValueError, match="not a valid Polarity"):
+        rag_rule(polarity="sideways", tolerance=D("1"), tolerance_kind=PERCENT)
+    with pytest.raises(ValueError, match="not a valid ToleranceKind"):
+        rag_rule(polarity=HIGHER, tolerance=D("1"), tolerance_kind="fraction")
+    with pytest.raises(TypeError, match="float"):
+        rag_rule(polarity=HIGHER, tolerance=0.5, tolerance_kind=PERCENT)
 
 
 def test_rag_band_upside_down_is_refused() -> None:

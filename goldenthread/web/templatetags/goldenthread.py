@@ -1,7 +1,10 @@
+import datetime
 from decimal import Decimal
+from html import escape
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from goldenthread.rules import Direction, ObjectiveStatus, Rag, status_rag
 
@@ -31,6 +34,57 @@ def status_tag(status: ObjectiveStatus | str) -> str:
         '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
         TAG_COLOURS[status_rag(status)],
         status.label,
+    )
+
+
+RETURN_COLOURS = {"signed_off": "green", "submitted": "blue", "returned": "orange", "open": "grey"}
+
+
+@register.simple_tag
+def return_status_tag(ret, today: datetime.date) -> str:
+    """A return's status; an open return past its deadline shows as overdue."""
+    if ret.status == "open" and ret.deadline < today:
+        return format_html('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+        RETURN_COLOURS[ret.status],
+        ret.get_status_display(),
+    )
+
+
+# The two tags below fill the council table's hundreds of cells, so they escape with the
+# standard library's html.escape (what Django's escape does, without its lazy-text checks,
+# which cost more than the escaping) and join plain strings.
+
+
+@register.simple_tag
+def count_link(href: str, count: int, hidden: str) -> str:
+    """A count linking to its detail; nothing to link to when it is none."""
+    if not count:
+        return "0"
+    return mark_safe(  # every value is escaped or an int
+        f'<a class="govuk-link" href="{escape(href)}">{int(count)}'
+        f'<span class="govuk-visually-hidden"> {escape(hidden)}</span></a>'
+    )
+
+
+@register.simple_tag
+def link_list(links: list, empty: str) -> str:
+    """A short list of links in a table cell (``web.views.council.Link``), or ``empty``."""
+    if not links:
+        return empty
+    items = "".join(
+        f'<li><a class="govuk-link" href="{escape(link.href)}">{escape(link.text)}'
+        + (
+            f'<span class="govuk-visually-hidden">{escape(link.hidden)}</span>'
+            if link.hidden
+            else ""
+        )
+        + f"</a>{escape(link.after)}</li>"
+        for link in links
+    )
+    return mark_safe(  # every value is escaped
+        f'<ul class="govuk-list govuk-!-font-size-16 govuk-!-margin-bottom-0">{items}</ul>'
     )
 
 
