@@ -479,3 +479,17 @@ def test_query_count_does_not_grow(client, world, query, django_assert_num_queri
     rows = response.context["overview"].rows
     assert len([r for r in rows if r.partnership.name.startswith("Grown")]) == 8
     assert all(sum(r.rag_counts.values()) == 4 for r in rows if r.partnership.name[:5] == "Grown")
+
+
+def test_names_are_escaped_in_every_cell(client, council):
+    """The table's cells are drawn by tags that escape with the standard library: a
+    partnership or objective named with markup shows as text."""
+    council.changes.name = 'Safer <script>alert("x")</script> & Co'
+    council.changes.save()
+    Objective.objects.filter(plan__partnership=council.changes, ref="O3").update(ref="<b>O3</b>")
+    client.force_login(council.performance)
+    response = client.get(URL)
+    html = response.content.decode()
+    assert "<script>alert" not in html and "<b>O3</b>" not in html
+    assert "Safer &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html
+    assert "(&lt;b&gt;O3&lt;/b&gt;)" in cell(response, council.changes, "data-objectives")
