@@ -41,7 +41,16 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, F, FilteredRelation, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 
 from goldenthread.rules import (
     Frequency,
@@ -63,17 +72,11 @@ from .models import (
     Partnership,
     Plan,
     ReportingRound,
+    Result,
     Return,
     Risk,
 )
-from .performance import (
-    LATEST,
-    RAG_ORDER,
-    exact,
-    rag_rules,
-    read_numbers,
-    with_latest,
-)
+from .performance import LATEST, RAG_ORDER, exact, rag_rules, read_numbers, with_latest
 
 AT_RISK = (ObjectiveStatus.OFF_TRACK, ObjectiveStatus.AT_RISK)
 _RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
@@ -263,41 +266,61 @@ def _indicators(
     ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]
 ) -> tuple[dict[int, tuple[int, Rag]], dict[int, Changes]]:
     """Each indicator's latest RAG as {indicator: (partnership, RAG)}, and each
-    partnership's changes. One query: every indicator joined by index to its latest
-    result and target, to the result and target of the period before the latest ended
-    one, and — only when a later period is in already — of the latest ended one itself
-    (otherwise the latest result is that period's, or it has none)."""
+    partnership's changes.
+
+    Read so that both databases touch little: each indicator's latest reported period by
+    index, and its result and target of the latest ended period and of the one before,
+    joined by index and also limited to those few periods, so PostgreSQL reads them
+    through the period index rather than hashing every result ever recorded. That is one
+    query, and usually all: the latest reported period is one of those two. Indicators
+    whose latest is neither (not reported for a while, or reported ahead) have it read in
+    one more query."""
     now = _own_period({f: pair[0] for f, pair in pairs.items()})
     before = _own_period({f: pair[1] for f, pair in pairs.items()})
-    compared = ("before_result__value", "before_target__value", "before_target__upper")
-    compared += ("now_result__value", "now_target__value", "now_target__upper")
-    numbers = read_numbers("tolerance", *LATEST, *compared)
+    now_keys = [pair[0] for pair in pairs.values()]
+    before_keys = [pair[1] for pair in pairs.values()]
+    reported = Result.objects.filter(indicator=OuterRef("pk"), value__isnull=False)
+    numbers = read_numbers(
+        "tolerance",
+        *(f"now_{name}" for name in ("result__value", "target__value", "target__upper")),
+        *(f"before_{name}" for name in ("result__value", "target__value", "target__upper")),
+    )
     rows = (
-        with_latest(Indicator.objects.filter(partnership__in=ids).order_by())
+        Indicator.objects.filter(partnership__in=ids)
+        .order_by()
         .annotate(
+            # The key as stored: turning thousands back into Periods costs more than the page.
+            latest_key=Subquery(reported.order_by("-period").values("period")[:1], CharField()),
             now_key=now,
-            before_result=FilteredRelation(
-                "results", condition=Q(results__period=before, results__value__isnull=False)
-            ),
-            before_target=FilteredRelation("targets", condition=Q(targets__period=before)),
+            before_key=before,
             now_result=FilteredRelation(
                 "results",
                 condition=Q(
-                    results__period=now,
-                    results__value__isnull=False,
-                    results__period__lt=F("latest_period"),
+                    results__period__in=now_keys, results__period=now, results__value__isnull=False
                 ),
             ),
             now_target=FilteredRelation(
-                "targets", condition=Q(targets__period=now, targets__period__lt=F("latest_period"))
+                "targets", condition=Q(targets__period__in=now_keys, targets__period=now)
             ),
+            before_result=FilteredRelation(
+                "results",
+                condition=Q(
+                    results__period__in=before_keys,
+                    results__period=before,
+                    results__value__isnull=False,
+                ),
+            ),
+            before_target=FilteredRelation(
+                "targets", condition=Q(targets__period__in=before_keys, targets__period=before)
+            ),
+            **numbers,
         )
-        .annotate(**numbers)
         .values_list(
             "pk",
             "partnership_id",
+            "latest_key",
             "now_key",
-            "latest_period",
+            "before_key",
             "polarity",
             "tolerance_kind",
             *numbers,
@@ -305,21 +328,34 @@ def _indicators(
     )
     latest_rags: dict[int, tuple[int, Rag]] = {}
     changes: dict[int, Changes] = defaultdict(Changes)
+    elsewhere = []  # indicators whose latest reported period is neither compared one
     rule = rag_rules()
-    for pk, partnership_id, now_key, period, polarity, kind, tolerance, *values in rows:
+    for pk, partnership_id, latest, now_key, before_key, polarity, kind, tolerance, *values in rows:
         judge = rule(polarity, kind, tolerance)
         # Each number is read only when it is needed.
-        latest_rag = judge(*map(exact, values[0:3]))
-        latest_rags[pk] = (partnership_id, latest_rag)
-        if period == now_key:  # the usual case: the latest result is this period's
-            now_rag = latest_rag
-        elif values[6] is not None:  # a later period is in already
-            now_rag = judge(*map(exact, values[6:9]))
+        now_rag = judge(*map(exact, values[0:3]))
+        before_rag = judge(*map(exact, values[3:6]))
+        if latest == now_key:  # the usual case once the quarter's return is in
+            latest_rags[pk] = (partnership_id, now_rag)
+        elif latest == before_key:  # the usual case while it is being written
+            latest_rags[pk] = (partnership_id, before_rag)
+        elif latest is None:  # nothing reported yet
+            latest_rags[pk] = (partnership_id, Rag.GREY)
         else:
+            elsewhere.append(pk)
+        if values[0] is None:  # no result for the latest ended period
             changes[partnership_id].not_reported += 1
-            continue
-        if now_rag is not Rag.GREY:
-            changes[partnership_id].add(now_rag, judge(*map(exact, values[3:6])))
+        elif now_rag is not Rag.GREY:
+            changes[partnership_id].add(now_rag, before_rag)
+    if elsewhere:
+        latest_numbers = read_numbers("tolerance", *LATEST)
+        for pk, partnership_id, polarity, kind, tolerance, *values in (
+            with_latest(Indicator.objects.filter(pk__in=elsewhere).order_by())
+            .annotate(**latest_numbers)
+            .values_list("pk", "partnership_id", "polarity", "tolerance_kind", *latest_numbers)
+        ):
+            judge = rule(polarity, kind, tolerance)
+            latest_rags[pk] = (partnership_id, judge(*map(exact, values)))
     return latest_rags, changes
 
 

@@ -192,6 +192,18 @@ def test_it_counts_rag_like_the_home_page(council):
         assert row.rag_items == home[row.partnership.pk].rag_items, row.partnership
 
 
+def test_an_indicator_not_reported_for_a_while_counts_by_its_own_latest_result(world):
+    """Its latest result is neither of the periods compared, so it is read separately."""
+    stale = make_partnership("Stale Partnership", world.council)
+    make_indicator(stale, "S1", {"2024/25 Q4": ("100", "80"), "2025/26 Q1": ("100", None)})
+    make_indicator(stale, "S2", {"2025/26 Q1": ("100", "99"), "2025/26 Q2": ("100", None)})
+    make_indicator(stale, "S3", {"2025/26 Q3": ("100", None)})  # never reported
+    row = row_for(council_overview(today=TODAY), stale)
+    assert row.rag_items == [(Rag.RED, 1), (Rag.AMBER, 1), (Rag.GREEN, 0), (Rag.GREY, 1)]
+    assert row.changes.not_reported == 3
+    assert not row.changes.moved
+
+
 def test_it_counts_what_changed_since_last_quarter(council):
     overview = council_overview(today=TODAY)
     changes = row_for(overview, council.changes).changes

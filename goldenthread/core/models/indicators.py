@@ -165,6 +165,8 @@ class Target(PeriodValue):
 
     class Meta:
         ordering = ["indicator", "period"]
+        # Council-wide reads take one period of every indicator at once.
+        indexes = [models.Index(fields=["period"], name="target_period")]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period"], name="one_target_per_period"),
             models.CheckConstraint(
@@ -196,6 +198,7 @@ class Result(PeriodValue):
 
     class Meta:
         ordering = ["indicator", "period"]
+        indexes = [models.Index(fields=["period"], name="result_period")]
         constraints = [
             models.UniqueConstraint(fields=["indicator", "period"], name="one_result_per_period"),
             models.CheckConstraint(

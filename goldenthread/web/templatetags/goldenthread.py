@@ -44,7 +44,7 @@ RETURN_COLOURS = {"signed_off": "green", "submitted": "blue", "returned": "orang
 def return_status_tag(ret, today: datetime.date) -> str:
     """A return's status; an open return past its deadline shows as overdue."""
     if ret.status == "open" and ret.deadline < today:
-        return format_html('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
+        return mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
     return format_html(
         '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
         RETURN_COLOURS[ret.status],
