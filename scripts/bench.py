@@ -2,7 +2,8 @@
 
 Each module in scripts/benchmarks/ has a `run() -> list[Figure]`; this prints every
 figure with its target and whether it was met, and exits non-zero if one was missed.
-Runs on a fresh SQLite database in a temporary folder (or DATABASE_URL if set)."""
+Runs on a fresh SQLite database in a temporary folder (or DATABASE_URL if set), emptied
+before each benchmark so that none measures another's data."""
 
 import importlib
 import os
@@ -39,6 +40,7 @@ def main() -> int:
             if only and module.name not in only:
                 continue
             bench = importlib.import_module(f"scripts.benchmarks.{module.name}")
+            call_command("flush", interactive=False, verbosity=0)  # each on an empty database
             print(f"== {module.name}: {bench.__doc__.strip().splitlines()[0]}")
             for figure in bench.run():
                 print(f"   {figure}")

@@ -3,12 +3,14 @@ its RAG counts, what changed since last quarter, its latest return, what is over
 which objectives are at risk.
 
 A fixed number of queries whatever the number of partnerships, indicators or results: nine
-(ten with a filter, to count every partnership), and two for the filter's choices. Each
-read fetches only the columns the page shows, for every partnership at once, as plain
-rows (`values_list`: no model instances for thousands of rows), and Python groups them.
-Each indicator is joined by index to its latest result and to the results of the two
-periods compared, never to its whole history. Every RAG comes from
-`goldenthread.rules.rag` and every objective status from
+(ten with a filter, to count every partnership; one more when some indicator's latest
+result is older than the two periods compared, or ahead of them), and two for the
+filter's choices. Each read fetches only the columns the page shows, for every
+partnership at once, as plain rows (`values_list`: no model instances for thousands of
+rows, and numbers as the driver reads them, see `performance.as_read`), and Python groups
+them. Each indicator's results and targets are read by index for the two periods
+compared, never its whole history (see `_indicators`). Every RAG comes from
+`goldenthread.rules.rag_rule` and every objective status from
 `goldenthread.rules.objective_status`, so this page agrees with the home page and the
 partnership pages.
 
