@@ -7,6 +7,7 @@ runs in its own savepoint inside it, as usual, so what one test changes the next
 """
 
 import csv
+import datetime
 import io
 from collections import Counter
 from decimal import Decimal
@@ -28,13 +29,23 @@ from goldenthread.core.models import (
     Outcome,
     Partnership,
     Plan,
+    ReportingRound,
     Result,
+    Return,
     Risk,
     Role,
     StrategicPlan,
     User,
+    default_deadline,
 )
-from goldenthread.rules import ActionState, Frequency, Period, Rag, periods_in_years
+from goldenthread.rules import (
+    ActionState,
+    Frequency,
+    Period,
+    Rag,
+    latest_ended,
+    periods_in_years,
+)
 
 USERNAMES = ["performance", "lead", "member", "viewer", "outsider"]
 PASSWORD = "demo-password-1"
@@ -357,6 +368,17 @@ def test_every_partnership_has_budgets_and_spend_for_the_quarters_ended(demo):
                 partnership=partnership, period=quarter, action__isnull=False
             )
             assert sum(s.amount for s in on_actions) <= total.amount
+
+
+def test_the_latest_ended_quarter_is_open_with_returns_still_to_write(demo):
+    today = timezone.localdate()
+    round_ = ReportingRound.objects.get()
+    assert round_.period == latest_ended(Frequency.QUARTERLY, today)
+    assert round_.deadline >= today + datetime.timedelta(days=14)
+    assert round_.deadline >= default_deadline(round_.period)
+    statuses = set(Return.objects.filter(round=round_).values_list("status", flat=True))
+    assert statuses == {"open"}
+    assert Return.objects.filter(round=round_).count() == 5
 
 
 def test_running_it_again_changes_nothing(demo):

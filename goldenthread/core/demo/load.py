@@ -131,11 +131,16 @@ def load_demo(*, today: datetime.date) -> LoadReport:
 
 def _open_latest_quarter(by: User, today: datetime.date) -> None:
     """The latest quarter to end is open for monitoring, so the demo has returns to fill
-    in and members see what they owe. Opening it again changes nothing."""
+    in and members see what they owe. Its deadline is the usual one, or a fortnight after
+    the load if that has passed: a fresh demo shows returns to write, not every one
+    overdue. Opening it again changes nothing."""
+    from goldenthread.core.models import default_deadline
     from goldenthread.core.services.returns import open_quarter
     from goldenthread.rules import Frequency, latest_ended
 
-    open_quarter(period=latest_ended(Frequency.QUARTERLY, today), by=by)
+    quarter = latest_ended(Frequency.QUARTERLY, today)
+    deadline = max(default_deadline(quarter), today + datetime.timedelta(days=14))
+    open_quarter(period=quarter, by=by, deadline=deadline)
 
 
 def _load_people(orgs: dict[str, Organisation]) -> dict[str, User]:
