@@ -9,7 +9,7 @@ filter's choices. Each read fetches only the columns the page shows, for every
 partnership at once, as plain rows (`values_list`: no model instances for thousands of
 rows, and numbers as the driver reads them, see `performance.as_read`), and Python groups
 them. Each indicator's results and targets are read by index for the two periods
-compared, never its whole history (see `_indicators`). Every RAG comes from
+compared, never its whole history (see `performance.indicator_rags`). Every RAG comes from
 `goldenthread.rules.rag_rule` and every objective status from
 `goldenthread.rules.objective_status`, so this page agrees with the home page and the
 partnership pages.
@@ -17,7 +17,7 @@ partnership pages.
 What the page counts:
 
 - RAG counts: each indicator by its latest reported result against that period's target,
-  exactly as the home page (`performance.with_latest`).
+  exactly as the home page: both read them with `performance.indicator_rags`.
 - What changed since last quarter: "last quarter" is the latest quarter that ended before
   today (`rules.latest_ended`). Each quarterly indicator's RAG in that quarter is compared
   with its RAG in the quarter before; a monthly or annual indicator compares its own latest
@@ -43,16 +43,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    CharField,
-    FilteredRelation,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Q
 
 from goldenthread.rules import (
     Frequency,
@@ -60,13 +51,11 @@ from goldenthread.rules import (
     Period,
     Rag,
     is_overdue,
-    latest_ended,
     objective_status,
 )
 
 from .models import (
     Action,
-    Indicator,
     Membership,
     Objective,
     Organisation,
@@ -74,11 +63,10 @@ from .models import (
     Partnership,
     Plan,
     ReportingRound,
-    Result,
     Return,
     Risk,
 )
-from .performance import LATEST, RAG_ORDER, exact, rag_rules, read_numbers, with_latest
+from .performance import RAG_ORDER, IndicatorRags, compared_periods, indicator_rags
 
 AT_RISK = (ObjectiveStatus.OFF_TRACK, ObjectiveStatus.AT_RISK)
 _RANK = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
@@ -168,15 +156,6 @@ class CouncilOverview:
     totals: dict[str, int] = field(default_factory=dict)
 
 
-def compared_periods(today: datetime.date) -> dict[Frequency, tuple[Period, Period]]:
-    """For each frequency, its latest period ended before today and the one before."""
-    pairs = {}
-    for frequency in Frequency:
-        latest = latest_ended(frequency, today)
-        pairs[frequency] = (latest, latest.previous())
-    return pairs
-
-
 def council_overview(
     *,
     today: datetime.date,
@@ -205,10 +184,15 @@ def council_overview(
     ids = [p.pk for p in partnerships]
 
     pairs = compared_periods(today)
-    indicator_rags, changes = _indicators(ids, pairs)
+    rags = indicator_rags(ids, pairs)
     rag_counts: dict[int, Counter] = defaultdict(Counter)
-    for partnership_id, value in indicator_rags.values():
-        rag_counts[partnership_id][value] += 1
+    changes: dict[int, Changes] = defaultdict(Changes)
+    for partnership_id, latest, now, before in rags.values():
+        rag_counts[partnership_id][latest] += 1
+        if now is None:
+            changes[partnership_id].not_reported += 1
+        elif now is not Rag.GREY:
+            changes[partnership_id].add(now, before)
     round_ = ReportingRound.objects.order_by("-period").first()
     returns = (
         {
@@ -225,7 +209,7 @@ def council_overview(
         .order_by()
         .values_list("partnership_id", flat=True)
     )
-    plans = _approved_plans(ids, indicator_rags, today)
+    plans = _approved_plans(ids, rags, today)
 
     rows = []
     for p in partnerships:
@@ -256,111 +240,6 @@ def council_overview(
     )
 
 
-def _own_period(periods: dict[Frequency, Period]) -> Case:
-    """Each indicator's own period of the given ones, chosen in SQL by its frequency."""
-    return Case(
-        *[When(frequency=f.value, then=Value(p.key)) for f, p in periods.items()],
-        output_field=CharField(),
-    )
-
-
-def _indicators(
-    ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]
-) -> tuple[dict[int, tuple[int, Rag]], dict[int, Changes]]:
-    """Each indicator's latest RAG as {indicator: (partnership, RAG)}, and each
-    partnership's changes.
-
-    Read so that both databases touch little: each indicator's latest reported period by
-    index, and its result and target of the latest ended period and of the one before,
-    joined by index and also limited to those few periods, so PostgreSQL reads them
-    through the period index rather than hashing every result ever recorded. That is one
-    query, and usually all: the latest reported period is one of those two. Indicators
-    whose latest is neither (not reported for a while, or reported ahead) have it read in
-    one more query."""
-    now = _own_period({f: pair[0] for f, pair in pairs.items()})
-    before = _own_period({f: pair[1] for f, pair in pairs.items()})
-    now_keys = [pair[0] for pair in pairs.values()]
-    before_keys = [pair[1] for pair in pairs.values()]
-    reported = Result.objects.filter(indicator=OuterRef("pk"), value__isnull=False)
-    numbers = read_numbers(
-        "tolerance",
-        *(f"now_{name}" for name in ("result__value", "target__value", "target__upper")),
-        *(f"before_{name}" for name in ("result__value", "target__value", "target__upper")),
-    )
-    rows = (
-        Indicator.objects.filter(partnership__in=ids)
-        .order_by()
-        .annotate(
-            # The key as stored: turning thousands back into Periods costs more than the page.
-            latest_key=Subquery(reported.order_by("-period").values("period")[:1], CharField()),
-            now_key=now,
-            before_key=before,
-            now_result=FilteredRelation(
-                "results",
-                condition=Q(
-                    results__period__in=now_keys, results__period=now, results__value__isnull=False
-                ),
-            ),
-            now_target=FilteredRelation(
-                "targets", condition=Q(targets__period__in=now_keys, targets__period=now)
-            ),
-            before_result=FilteredRelation(
-                "results",
-                condition=Q(
-                    results__period__in=before_keys,
-                    results__period=before,
-                    results__value__isnull=False,
-                ),
-            ),
-            before_target=FilteredRelation(
-                "targets", condition=Q(targets__period__in=before_keys, targets__period=before)
-            ),
-            **numbers,
-        )
-        .values_list(
-            "pk",
-            "partnership_id",
-            "latest_key",
-            "now_key",
-            "before_key",
-            "polarity",
-            "tolerance_kind",
-            *numbers,
-        )
-    )
-    latest_rags: dict[int, tuple[int, Rag]] = {}
-    changes: dict[int, Changes] = defaultdict(Changes)
-    elsewhere = []  # indicators whose latest reported period is neither compared one
-    rule = rag_rules()
-    for pk, partnership_id, latest, now_key, before_key, polarity, kind, tolerance, *values in rows:
-        judge = rule(polarity, kind, tolerance)
-        # Each number is read only when it is needed.
-        now_rag = judge(*map(exact, values[0:3]))
-        before_rag = judge(*map(exact, values[3:6]))
-        if latest == now_key:  # the usual case once the quarter's return is in
-            latest_rags[pk] = (partnership_id, now_rag)
-        elif latest == before_key:  # the usual case while it is being written
-            latest_rags[pk] = (partnership_id, before_rag)
-        elif latest is None:  # nothing reported yet
-            latest_rags[pk] = (partnership_id, Rag.GREY)
-        else:
-            elsewhere.append(pk)
-        if values[0] is None:  # no result for the latest ended period
-            changes[partnership_id].not_reported += 1
-        elif now_rag is not Rag.GREY:
-            changes[partnership_id].add(now_rag, before_rag)
-    if elsewhere:
-        latest_numbers = read_numbers("tolerance", *LATEST)
-        for pk, partnership_id, polarity, kind, tolerance, *values in (
-            with_latest(Indicator.objects.filter(pk__in=elsewhere).order_by())
-            .annotate(**latest_numbers)
-            .values_list("pk", "partnership_id", "polarity", "tolerance_kind", *latest_numbers)
-        ):
-            judge = rule(polarity, kind, tolerance)
-            latest_rags[pk] = (partnership_id, judge(*map(exact, values)))
-    return latest_rags, changes
-
-
 @dataclass
 class _PlanFacts:
     overdue_actions: int = 0
@@ -368,7 +247,7 @@ class _PlanFacts:
 
 
 def _approved_plans(
-    ids: list[int], indicator_rags: dict[int, tuple[int, Rag]], today: datetime.date
+    ids: list[int], rags: dict[int, IndicatorRags], today: datetime.date
 ) -> dict[int, _PlanFacts]:
     """Each partnership's approved plan: its overdue actions and the objectives whose
     rolled-up status is off track or at risk. Four queries."""
@@ -405,7 +284,7 @@ def _approved_plans(
             is_overdue(state=state, due=due, today=today) for state, due in own
         )
         status = objective_status(
-            indicator_rags=[indicator_rags.get(i, (None, Rag.GREY))[1] for i in linked.get(pk, [])],
+            indicator_rags=[rags[i].latest if i in rags else Rag.GREY for i in linked.get(pk, [])],
             actions=own,
             today=today,
         )

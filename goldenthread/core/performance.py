@@ -9,8 +9,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     ExpressionWrapper,
@@ -22,16 +24,20 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 
 from goldenthread.rules import (
     Direction,
+    Frequency,
     ObjectiveStatus,
     Period,
     Polarity,
     Rag,
     RagRule,
     direction,
+    latest_ended,
     objective_status,
     rag_rule,
 )
@@ -69,19 +75,13 @@ class PartnershipSummary:
 
 def partnership_summaries(user: User, today: datetime.date) -> list[PartnershipSummary]:
     """The home page: each visible partnership with RAG counts of its indicators' latest
-    reported period and its overdue actions. Four queries, whatever the numbers."""
+    reported period and its overdue actions. Four queries, whatever the numbers (five when
+    some indicator's latest result is neither of the periods `compared_periods` gives)."""
     partnerships = list(Partnership.objects.visible_to(user).select_related("lead_organisation"))
     ids = [p.pk for p in partnerships]
-    numbers = read_numbers("tolerance", *LATEST)
-    rows = (
-        with_latest(Indicator.objects.filter(partnership__in=ids).order_by())
-        .annotate(**numbers)
-        .values_list("partnership_id", "polarity", "tolerance_kind", *numbers)
-    )
     counts: dict[int, Counter] = {pk: Counter() for pk in ids}
-    rule = rag_rules()
-    for partnership_id, polarity, kind, tolerance, *latest in rows:
-        counts[partnership_id][rule(polarity, kind, tolerance)(*map(exact, latest))] += 1
+    for partnership_id, rag in latest_rags(ids, today).values():
+        counts[partnership_id][rag] += 1
     overdue = dict(
         Action.objects.in_current_plans()
         .overdue(today)
@@ -255,7 +255,10 @@ def read_numbers(*names: str) -> dict[str, ExpressionWrapper]:
     return {f"{name}_read": as_read(name) for name in names}
 
 
-def rag_rules() -> Callable[[str, str, Decimal | float | int], RagRule]:
+RuleFor = Callable[[str, str, Decimal | float | int], RagRule]
+
+
+def rag_rules() -> RuleFor:
     """Each indicator's RAG rule from its stored polarity, tolerance kind and tolerance
     (as `as_read` reads it), made once for each different rule: a council's thousands of
     indicators share a handful."""
@@ -320,3 +323,180 @@ def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
             latest_target_upper=F("latest_target_row__upper"),
         )
     )
+
+
+# --- Each indicator's latest RAG, and its RAG in the two periods compared ------------------
+
+
+class IndicatorRags(NamedTuple):
+    partnership_id: int
+    latest: Rag  # of its latest reported period (grey with nothing reported)
+    now: Rag | None  # of the latest period ended; None with no result for it yet
+    before: Rag  # of the period before that
+
+
+def compared_periods(today: datetime.date) -> dict[Frequency, tuple[Period, Period]]:
+    """For each frequency, its latest period ended before today and the one before."""
+    pairs = {}
+    for frequency in Frequency:
+        latest = latest_ended(frequency, today)
+        pairs[frequency] = (latest, latest.previous())
+    return pairs
+
+
+def _own_period(periods: dict[Frequency, Period]) -> Case:
+    """Each indicator's own period of the given ones, chosen in SQL by its frequency."""
+    return Case(
+        *[When(frequency=f.value, then=Value(p.key)) for f, p in periods.items()],
+        output_field=CharField(),
+    )
+
+
+def indicator_rags(
+    ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]
+) -> dict[int, IndicatorRags]:
+    """The RAGs of every indicator of the given partnerships, by indicator, for the council
+    view: its latest reported period's (what "latest" means on every summary page), and
+    those of the periods `compared_periods` gives. See `_compared_rows` for how they are
+    read."""
+    rags: dict[int, IndicatorRags] = {}
+    elsewhere: dict[int, tuple[Rag | None, Rag]] = {}  # latest is neither compared period
+    rule = rag_rules()
+    for (
+        pk,
+        partnership_id,
+        latest,
+        now_key,
+        before_key,
+        polarity,
+        kind,
+        tolerance,
+        *values,
+    ) in _compared_rows(ids, pairs):
+        judge = rule(polarity, kind, tolerance)
+        # Each number is read only when it is needed.
+        now_rag = judge(*map(exact, values[0:3])) if values[0] is not None else None
+        before_rag = judge(*map(exact, values[3:6]))
+        if latest == now_key:  # the usual case once the quarter's return is in
+            rags[pk] = IndicatorRags(partnership_id, now_rag, now_rag, before_rag)
+        elif latest == before_key:  # the usual case while it is being written
+            rags[pk] = IndicatorRags(partnership_id, before_rag, now_rag, before_rag)
+        elif latest is None:  # nothing reported yet
+            rags[pk] = IndicatorRags(partnership_id, Rag.GREY, now_rag, before_rag)
+        else:
+            elsewhere[pk] = (now_rag, before_rag)
+    for pk, (partnership_id, latest_rag) in _latest_elsewhere(list(elsewhere), rule).items():
+        rags[pk] = IndicatorRags(partnership_id, latest_rag, *elsewhere[pk])
+    return rags
+
+
+def latest_rags(ids: list[int], today: datetime.date) -> dict[int, tuple[int, Rag]]:
+    """Each indicator's RAG of its latest reported period, as {indicator: (partnership,
+    RAG)}, for the home page: what `indicator_rags` gives as `latest`, judging only that."""
+    rags: dict[int, tuple[int, Rag]] = {}
+    elsewhere = []
+    rule = rag_rules()
+    for (
+        pk,
+        partnership_id,
+        latest,
+        now_key,
+        before_key,
+        polarity,
+        kind,
+        tolerance,
+        *values,
+    ) in _compared_rows(ids, compared_periods(today)):
+        if latest == now_key:
+            numbers = values[0:3]
+        elif latest == before_key:
+            numbers = values[3:6]
+        elif latest is None:
+            rags[pk] = (partnership_id, Rag.GREY)
+            continue
+        else:
+            elsewhere.append(pk)
+            continue
+        rags[pk] = (partnership_id, rule(polarity, kind, tolerance)(*map(exact, numbers)))
+    rags.update(_latest_elsewhere(elsewhere, rule))
+    return rags
+
+
+def _compared_rows(ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]) -> QuerySet:
+    """One row per indicator of the given partnerships: its id, partnership, latest
+    reported period's key, the keys of its own two compared periods, polarity, tolerance
+    kind, tolerance, and the result, target and upper edge of each compared period (the
+    numbers as `as_read` reads them).
+
+    Read so that both databases touch little: each indicator's latest reported period by
+    index, and its results and targets of the two periods compared, joined by index and
+    also limited to those few periods, so PostgreSQL reads them through the period index
+    rather than hashing every result ever recorded. The latest reported period is nearly
+    always one of those two; `_latest_elsewhere` reads the others."""
+    now = _own_period({f: pair[0] for f, pair in pairs.items()})
+    before = _own_period({f: pair[1] for f, pair in pairs.items()})
+    now_keys = [pair[0] for pair in pairs.values()]
+    before_keys = [pair[1] for pair in pairs.values()]
+    reported = Result.objects.filter(indicator=OuterRef("pk"), value__isnull=False)
+    numbers = read_numbers(
+        "tolerance",
+        *(f"now_{name}" for name in ("result__value", "target__value", "target__upper")),
+        *(f"before_{name}" for name in ("result__value", "target__value", "target__upper")),
+    )
+    return (
+        Indicator.objects.filter(partnership__in=ids)
+        .order_by()
+        .annotate(
+            # The key as stored: turning thousands back into Periods costs more than the page.
+            latest_key=Subquery(reported.order_by("-period").values("period")[:1], CharField()),
+            now_key=now,
+            before_key=before,
+            now_result=FilteredRelation(
+                "results",
+                condition=Q(
+                    results__period__in=now_keys, results__period=now, results__value__isnull=False
+                ),
+            ),
+            now_target=FilteredRelation(
+                "targets", condition=Q(targets__period__in=now_keys, targets__period=now)
+            ),
+            before_result=FilteredRelation(
+                "results",
+                condition=Q(
+                    results__period__in=before_keys,
+                    results__period=before,
+                    results__value__isnull=False,
+                ),
+            ),
+            before_target=FilteredRelation(
+                "targets", condition=Q(targets__period__in=before_keys, targets__period=before)
+            ),
+            **numbers,
+        )
+        .values_list(
+            "pk",
+            "partnership_id",
+            "latest_key",
+            "now_key",
+            "before_key",
+            "polarity",
+            "tolerance_kind",
+            *numbers,
+        )
+    )
+
+
+def _latest_elsewhere(pks: list[int], rule: RuleFor) -> dict[int, tuple[int, Rag]]:
+    """The latest RAG of indicators whose latest reported period is neither compared one
+    (not reported for a while, or reported ahead): one query, when there are any."""
+    if not pks:
+        return {}
+    numbers = read_numbers("tolerance", *LATEST)
+    return {
+        pk: (partnership_id, rule(polarity, kind, tolerance)(*map(exact, values)))
+        for pk, partnership_id, polarity, kind, tolerance, *values in (
+            with_latest(Indicator.objects.filter(pk__in=pks).order_by())
+            .annotate(**numbers)
+            .values_list("pk", "partnership_id", "polarity", "tolerance_kind", *numbers)
+        )
+    }

@@ -20,7 +20,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from goldenthread.core.council import compared_periods
 from goldenthread.core.models import (
     Action,
     Indicator,
@@ -39,6 +38,7 @@ from goldenthread.core.models import (
     User,
     default_deadline,
 )
+from goldenthread.core.performance import compared_periods
 from goldenthread.rules import ActionState, Frequency, latest_ended
 
 from . import Figure

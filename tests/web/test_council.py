@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from goldenthread.core.council import compared_periods, council_overview
+from goldenthread.core.council import council_overview
 from goldenthread.core.models import (
     Action,
     Indicator,
@@ -26,7 +26,7 @@ from goldenthread.core.models import (
     Role,
     Target,
 )
-from goldenthread.core.performance import partnership_summaries
+from goldenthread.core.performance import compared_periods, partnership_summaries
 from goldenthread.rules import ActionState, Frequency, ObjectiveStatus, Period, Rag
 from tests.conftest import add_member, make_indicator, make_partnership, make_plan
 
@@ -200,6 +200,10 @@ def test_an_indicator_not_reported_for_a_while_counts_by_its_own_latest_result(w
     make_indicator(stale, "S3", {"2025/26 Q3": ("100", None)})  # never reported
     row = row_for(council_overview(today=TODAY), stale)
     assert row.rag_items == [(Rag.RED, 1), (Rag.AMBER, 1), (Rag.GREEN, 0), (Rag.GREY, 1)]
+    home = next(
+        s for s in partnership_summaries(world.performance, TODAY) if s.partnership == stale
+    )
+    assert home.rag_items == row.rag_items
     assert row.changes.not_reported == 3
     assert not row.changes.moved
 
