@@ -6,7 +6,7 @@ import datetime
 import decimal
 import functools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -296,12 +296,13 @@ def exact(value: Decimal | float | int | None) -> Decimal | None:
 
 
 def with_latest(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    """Annotate indicators with what partnership_summaries counts as "latest": the latest
-    period with a reported value (`latest_period`, as its key, e.g. "2025-Q3"), that value
+    """Annotate indicators with what summary pages count as "latest": the latest period
+    with a reported value (`latest_period`, as its key, e.g. "2025-Q3"), that value
     (`latest_value`) and that period's target (`latest_target`, `latest_target_upper`).
-    One query for any number of indicators, joining each indicator's latest result and
-    its target by index, never reading the whole history; callers take the RAG from
-    `rules.rag` (or `Indicator.rag`) as usual."""
+    One query, joining each indicator's latest result and its target. Quick for a few
+    indicators; for thousands PostgreSQL hashes every result ever recorded, which is why
+    the home page and the council view read `_compared` first and this only for
+    indicators whose latest period is neither compared one."""
     latest = (
         Result.objects.filter(indicator=OuterRef("pk"), value__isnull=False)
         .order_by("-period")
@@ -357,26 +358,17 @@ def indicator_rags(
 ) -> dict[int, IndicatorRags]:
     """The RAGs of every indicator of the given partnerships, by indicator, for the council
     view: its latest reported period's (what "latest" means on every summary page), and
-    those of the periods `compared_periods` gives. See `_compared_rows` for how they are
+    those of the periods `compared_periods` gives. See `_compared` for how they are
     read."""
     rags: dict[int, IndicatorRags] = {}
     elsewhere: dict[int, tuple[Rag | None, Rag]] = {}  # latest is neither compared period
     rule = rag_rules()
-    for (
-        pk,
-        partnership_id,
-        latest,
-        now_key,
-        before_key,
-        polarity,
-        kind,
-        tolerance,
-        *values,
-    ) in _compared_rows(ids, pairs):
-        judge = rule(polarity, kind, tolerance)
+    for pk, partnership_id, latest, now_key, before_key, judge, now, before in _compared(
+        ids, pairs, rule
+    ):
         # Each number is read only when it is needed.
-        now_rag = judge(*map(exact, values[0:3])) if values[0] is not None else None
-        before_rag = judge(*map(exact, values[3:6]))
+        now_rag = judge(*map(exact, now)) if now[0] is not None else None
+        before_rag = judge(*map(exact, before))
         if latest == now_key:  # the usual case once the quarter's return is in
             rags[pk] = IndicatorRags(partnership_id, now_rag, now_rag, before_rag)
         elif latest == before_key:  # the usual case while it is being written
@@ -396,37 +388,28 @@ def latest_rags(ids: list[int], today: datetime.date) -> dict[int, tuple[int, Ra
     rags: dict[int, tuple[int, Rag]] = {}
     elsewhere = []
     rule = rag_rules()
-    for (
-        pk,
-        partnership_id,
-        latest,
-        now_key,
-        before_key,
-        polarity,
-        kind,
-        tolerance,
-        *values,
-    ) in _compared_rows(ids, compared_periods(today)):
+    for pk, partnership_id, latest, now_key, before_key, judge, now, before in _compared(
+        ids, compared_periods(today), rule
+    ):
         if latest == now_key:
-            numbers = values[0:3]
+            rags[pk] = (partnership_id, judge(*map(exact, now)))
         elif latest == before_key:
-            numbers = values[3:6]
+            rags[pk] = (partnership_id, judge(*map(exact, before)))
         elif latest is None:
             rags[pk] = (partnership_id, Rag.GREY)
-            continue
         else:
             elsewhere.append(pk)
-            continue
-        rags[pk] = (partnership_id, rule(polarity, kind, tolerance)(*map(exact, numbers)))
     rags.update(_latest_elsewhere(elsewhere, rule))
     return rags
 
 
-def _compared_rows(ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]) -> QuerySet:
+def _compared(
+    ids: list[int], pairs: dict[Frequency, tuple[Period, Period]], rule: RuleFor
+) -> Iterator[tuple[int, int, str | None, str, str, RagRule, list, list]]:
     """One row per indicator of the given partnerships: its id, partnership, latest
-    reported period's key, the keys of its own two compared periods, polarity, tolerance
-    kind, tolerance, and the result, target and upper edge of each compared period (the
-    numbers as `as_read` reads them).
+    reported period's key, the keys of its own two compared periods, its RAG rule, and
+    the result, target and upper edge of each compared period (the numbers as `as_read`
+    reads them: pass them through `exact`).
 
     Read so that both databases touch little: each indicator's latest reported period by
     index, and its results and targets of the two periods compared, joined by index and
@@ -443,7 +426,7 @@ def _compared_rows(ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]
         *(f"now_{name}" for name in ("result__value", "target__value", "target__upper")),
         *(f"before_{name}" for name in ("result__value", "target__value", "target__upper")),
     )
-    return (
+    rows = (
         Indicator.objects.filter(partnership__in=ids)
         .order_by()
         .annotate(
@@ -484,6 +467,9 @@ def _compared_rows(ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]
             *numbers,
         )
     )
+    for pk, partnership_id, latest, now_key, before_key, polarity, kind, *values in rows:
+        judge = rule(polarity, kind, values[0])
+        yield pk, partnership_id, latest, now_key, before_key, judge, values[1:4], values[4:7]
 
 
 def _latest_elsewhere(pks: list[int], rule: RuleFor) -> dict[int, tuple[int, Rag]]:
