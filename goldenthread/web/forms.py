@@ -21,6 +21,10 @@ WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
 ]
 NARROW_INPUTS = {"number", "date"}
 
+# Dates as the browser's date picker sends them, and as people type them without one.
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class GovukBoundField(BoundField):
     @property
@@ -89,3 +93,32 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class DecisionForm(forms.Form):
+    """The performance team's decision on something submitted: accept it (sign it off),
+    or return it for changes, saying what needs to change. Subclasses name the accepting
+    choice and the messages."""
+
+    accept = ("accept", "Accept it")
+    choose_message = "Choose whether to accept it or return it"
+    reason_message = "Say what needs to change, so it can be put right"
+
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="If returning it, what needs to change?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        field.choices = [self.accept, ("return", "Return it for changes")]
+        field.error_messages["required"] = self.choose_message
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", self.reason_message)
+        return data

@@ -19,9 +19,9 @@ from goldenthread.core.models import (
 from goldenthread.core.planning import SmartItem
 from goldenthread.core.services.plans import ActionDecision
 from goldenthread.rules import Criterion, Frequency, Period, PeriodError, financial_year_of
+from goldenthread.web.forms import DATE_WIDGET
 
 NUMBER_MESSAGE = "Enter a number, like 42 or 3.5"
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def year_choices(around: int) -> list[tuple[int, str]]:

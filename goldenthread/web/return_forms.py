@@ -13,8 +13,8 @@ from goldenthread.core.services.returns import (
     ReviewInput,
 )
 from goldenthread.rules import ActionState
+from goldenthread.web.forms import DATE_WIDGET, DecisionForm
 from goldenthread.web.plan_forms import (
-    DATE_WIDGET,
     NUMBER_MESSAGE,
     PeopleChoiceField,
     member_people,
@@ -296,26 +296,10 @@ def _plain(value: Decimal) -> str:
     return text
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("sign_off", "Sign it off"), ("return", "Return it for changes")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to sign the return off or return it"},
-    )
-    reason = forms.CharField(
-        label="If returning it, what needs to change?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error(
-                "reason", "Say what needs to change, so the partnership can put it right"
-            )
-        return data
+class ReturnDecisionForm(DecisionForm):
+    accept = ("sign_off", "Sign it off")
+    choose_message = "Choose whether to sign the return off or return it"
+    reason_message = "Say what needs to change, so the partnership can put it right"
 
 
 class ReopenForm(forms.Form):

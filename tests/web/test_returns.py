@@ -389,3 +389,13 @@ def test_saving_a_return_takes_the_same_queries_for_5_or_25_indicators(
     assert save() == small
     assert Target.objects.count() >= 25
     assert Return.objects.get(pk=world.ret.pk).draft == {}
+
+
+def test_a_decision_must_be_chosen(client, world, submitted):
+    client.force_login(world.performance)
+    response = client.post(reverse("return_decide", args=[submitted.pk]), {"decision": "maybe"})
+    assert response.status_code == 200
+    response = client.post(reverse("return_decide", args=[submitted.pk]), {})
+    assert "Choose whether to sign the return off or return it" in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"

@@ -129,6 +129,8 @@ def test_the_whole_workflow(client, world):
     response = client.post(url(world, "update_form_decide"), {"decision": "return"})
     assert response.status_code == 200
     assert "Say what needs to change" in response.content.decode()
+    response = client.post(url(world, "update_form_decide"), {})
+    assert "Choose whether to accept the form or return it" in response.content.decode()
     assert saved(world).status == "submitted"
     response = client.post(
         url(world, "update_form_decide"), {"decision": "return", "reason": "Add the finance."}

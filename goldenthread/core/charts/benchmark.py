@@ -5,32 +5,14 @@ lowest and highest values (dots only). The page's table has the same numbers."""
 from collections.abc import Sequence
 
 import pygal
-from pygal.style import Style
 
 from goldenthread.core.benchmarking import BenchmarkRow
 from goldenthread.core.models import ComparatorGroup, Indicator
 
-from .history import render
+from . import gov_style, period_axis, plot_number, render
 
 # GOV.UK palette: blue for us, black for the median, dark grey for the group's spread.
-CHART_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#0b0c0c",
-    foreground_strong="#0b0c0c",
-    foreground_subtle="#505a5f",
-    colors=("#1d70b8", "#0b0c0c", "#505a5f", "#505a5f", "#505a5f", "#505a5f"),
-    font_family="Arial, Helvetica, sans-serif",
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=14,
-    title_font_size=16,
-    value_font_size=12,
-)
-
-
-def _number(value) -> float | None:
-    return None if value is None else float(value)
+CHART_STYLE = gov_style("#1d70b8", "#0b0c0c", "#505a5f", "#505a5f", "#505a5f", "#505a5f")
 
 
 def benchmark_chart(
@@ -44,9 +26,7 @@ def benchmark_chart(
         allow_interruptions=True,
         show_dots=True,
         dots_size=3,
-        x_label_rotation=-45 if len(rows) > 8 else 0,
-        show_minor_x_labels=len(rows) <= 16,
-        x_labels_major_every=max(1, len(rows) // 8),
+        **period_axis(len(rows)),
         legend_at_bottom=True,
         legend_at_bottom_columns=3,
         truncate_legend=-1,
@@ -57,24 +37,24 @@ def benchmark_chart(
     )
     chart.x_labels = [row.period.label for row in rows]
     groups = [row.result.group for row in rows]
-    chart.add(our_name, [_number(row.result.ours) for row in rows], stroke_style={"width": 3})
+    chart.add(our_name, [plot_number(row.result.ours) for row in rows], stroke_style={"width": 3})
     chart.add(
         "Group median",
-        [_number(g.median) if g else None for g in groups],
+        [plot_number(g.median) if g else None for g in groups],
         stroke_style={"dasharray": "8, 4", "width": 2},
     )
     chart.add(
         "Upper quartile",
-        [_number(g.upper_quartile) if g else None for g in groups],
+        [plot_number(g.upper_quartile) if g else None for g in groups],
         stroke_style={"dasharray": "2, 4", "width": 1.5},
         show_dots=False,
     )
     chart.add(
         "Lower quartile",
-        [_number(g.lower_quartile) if g else None for g in groups],
+        [plot_number(g.lower_quartile) if g else None for g in groups],
         stroke_style={"dasharray": "2, 4", "width": 1.5},
         show_dots=False,
     )
-    chart.add("Highest", [_number(g.highest) if g else None for g in groups], stroke=False)
-    chart.add("Lowest", [_number(g.lowest) if g else None for g in groups], stroke=False)
+    chart.add("Highest", [plot_number(g.highest) if g else None for g in groups], stroke=False)
+    chart.add("Lowest", [plot_number(g.lowest) if g else None for g in groups], stroke=False)
     return render(chart)

@@ -4,13 +4,12 @@ limits, the target, and the results marked as special cause."""
 from collections.abc import Callable, Sequence
 
 import pygal
-from pygal.style import Style
 
 from goldenthread.core.models import Indicator
 from goldenthread.core.performance import PeriodRow
 from goldenthread.rules import Signal, SpcResult
 
-from .history import CHART_STYLE, render
+from . import gov_style, period_axis, plot_number, render
 
 # GOV.UK palette. Marked results follow the Making Data Count colours (blue improvement,
 # orange concern, purple neither) and each has its own shape, with a black outline so the
@@ -64,10 +63,6 @@ def _reshape(dot, shape: str) -> None:
     dot.set("style", "stroke: #0b0c0c; stroke-width: 1.5px")
 
 
-def _number(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def _axis_number(indicator: Indicator) -> Callable[[float], str]:
     """Axis values to one more decimal place than the indicator shows, as the limits fall
     between the values it reports; whole numbers stay whole for a count."""
@@ -84,26 +79,26 @@ def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -
     points = spc.points
     targets = {row.period: row.target for row in rows if row.target}
     series: list[tuple[str, list, dict, str]] = [
-        ("Result", [_number(p.value) for p in points], {"dots_size": 3}, RESULT),
+        ("Result", [plot_number(p.value) for p in points], {"dots_size": 3}, RESULT),
     ]
     if not spc.too_few:
         n = len(points)
         series += [
-            ("Mean", [_number(spc.mean)] * n, {"show_dots": False}, MEAN),
+            ("Mean", [plot_number(spc.mean)] * n, {"show_dots": False}, MEAN),
             (
                 "Upper process limit",
-                [_number(spc.upper_limit)] * n,
+                [plot_number(spc.upper_limit)] * n,
                 {"show_dots": False, "stroke_style": DASHED},
                 LIMIT,
             ),
             (
                 "Lower process limit",
-                [_number(spc.lower_limit)] * n,
+                [plot_number(spc.lower_limit)] * n,
                 {"show_dots": False, "stroke_style": DASHED},
                 LIMIT,
             ),
         ]
-    target_values = [_number(t.value) if (t := targets.get(p.period)) else None for p in points]
+    target_values = [plot_number(t.value) if (t := targets.get(p.period)) else None for p in points]
     if any(v is not None for v in target_values):
         series.append(
             (
@@ -115,7 +110,7 @@ def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -
         )
     shapes = {}
     for signal, (title, colour, shape) in MARKERS.items():
-        values = [_number(p.value) if p.signal is signal else None for p in points]
+        values = [plot_number(p.value) if p.signal is signal else None for p in points]
         if any(v is not None for v in values):
             series.append((title, values, {"stroke": False, "dots_size": MARKER_SIZE}, colour))
             shapes[title] = shape
@@ -129,13 +124,11 @@ def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -
     missing_rows = -(-len(series) // columns) - len(series) // columns
     chart = _MarkedLine(
         js=[],
-        style=Style(**{**_style_options(), "colors": tuple(s[3] for s in series)}),
+        style=gov_style(*(s[3] for s in series)),
         width=800,
         height=440,
         allow_interruptions=True,
-        x_label_rotation=-45 if len(points) > 8 else 0,
-        show_minor_x_labels=len(points) <= 16,
-        x_labels_major_every=max(1, len(points) // 8),
+        **period_axis(len(points)),
         legend_at_bottom=True,
         legend_at_bottom_columns=columns,
         show_y_guides=False,  # dashed guides would read as process limits
@@ -151,20 +144,3 @@ def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -
     for name, values, options, _ in series:
         chart.add(name, values, **options)
     return render(chart)
-
-
-def _style_options() -> dict:
-    names = (
-        "background",
-        "plot_background",
-        "foreground",
-        "foreground_strong",
-        "foreground_subtle",
-        "font_family",
-        "label_font_size",
-        "major_label_font_size",
-        "legend_font_size",
-        "title_font_size",
-        "value_font_size",
-    )
-    return {name: getattr(CHART_STYLE, name) for name in names}

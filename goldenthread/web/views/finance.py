@@ -11,13 +11,11 @@ with `finance = finance_summary(partnership, year, today)` in the view (a return
 `up_to=ret.period`); `summary_for(partnership)` below builds it for the current year.
 """
 
-import copy
 import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pygal
 from csp.decorators import csp_update
 from django import forms
 from django.contrib import messages
@@ -30,7 +28,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goldenthread.core.access import Need, allows, get_partnership_for_user
-from goldenthread.core.charts import history
+from goldenthread.core.charts.finance import spend_chart
 from goldenthread.core.finance import (
     Finance,
     FinanceSummary,
@@ -188,43 +186,6 @@ def finance(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "can_edit": allows(request.user, partnership, Need.LEAD),
         },
     )
-
-
-# GOV.UK palette: dark grey for the budget, blue for the spend (both at least 3:1 against
-# white, as WCAG asks of the parts of a chart).
-CHART_STYLE = copy.copy(history.CHART_STYLE)
-CHART_STYLE.colors = ("#505a5f", "#1d70b8")
-CHART_STYLE.opacity = CHART_STYLE.opacity_hover = "1"  # pygal's see-through bars lose contrast
-
-
-def spend_chart(summary: FinanceSummary) -> bytes:
-    """Spend in each quarter of the year, beside a quarter of the year's budget."""
-    total = summary.total
-    chart = pygal.Bar(
-        js=[],  # no tooltips script: the chart must work without JavaScript
-        style=CHART_STYLE,
-        width=800,
-        height=360,
-        legend_at_bottom=True,
-        truncate_legend=-1,
-        title=f"Spend by quarter against budget, {summary.year_label}",
-        value_formatter=lambda v: money(Decimal(str(v))) if v is not None else "",
-        margin=16,
-    )
-    chart.x_labels = [q.label for q in summary.quarters]
-    if total.quarter_budget is not None:
-        chart.add(
-            "Budget for the quarter (a quarter of the year's)",
-            [float(total.quarter_budget)] * len(summary.quarters),
-        )
-    chart.add(
-        "Spend",
-        [
-            float(total.spend_by_quarter[q]) if q in total.spend_by_quarter else None
-            for q in summary.quarters
-        ],
-    )
-    return history.render(chart)
 
 
 # pygal writes its styling as a <style> element inside the SVG; the SVG is only ever

@@ -45,7 +45,7 @@ from goldenthread.core.risks import possible_owners
 from goldenthread.core.services.improvement import close_improvement_plan, start_improvement_plan
 from goldenthread.core.services.lessons import record_lesson, update_lesson
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import apply_errors, posted
+from goldenthread.web.forms import DATE_FORMATS, DATE_WIDGET, apply_errors, posted
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -240,8 +240,8 @@ class ImprovementForm(forms.Form):
     )
     review_date = forms.DateField(
         label="Review date",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
         help_text="When the partnership will check whether the plan is working.",
         error_messages={
             "required": "Enter the date the improvement plan will be reviewed",

@@ -19,9 +19,9 @@ from goldenthread.rules import Frequency, latest_ended
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted
 from goldenthread.web.return_forms import (
-    DecisionForm,
     OpenQuarterForm,
     ReopenForm,
+    ReturnDecisionForm,
     ReturnForm,
     initial_data,
 )
@@ -225,7 +225,7 @@ def return_decide(request: HttpRequest, return_id: int) -> HttpResponse:
     ret = get_return_for_user(request.user, return_id)
     if not request.user.is_performance_team:
         raise PermissionDenied("Only the council performance team signs off returns.")
-    form = DecisionForm(posted(request))
+    form = ReturnDecisionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["decision"] == "sign_off":

@@ -50,12 +50,9 @@ from goldenthread.core.reviews import (
 from goldenthread.core.services import reviews as services
 from goldenthread.rules import Frequency, latest_ended
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import apply_errors, posted
+from goldenthread.web.forms import DATE_FORMATS, DATE_WIDGET, apply_errors, posted
 
 # --- forms --------------------------------------------------------------------------------
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AttendeeChoice(forms.ModelMultipleChoiceField):

@@ -36,6 +36,7 @@ from goldenthread.core.risks import (
 )
 from goldenthread.core.services.risks import close_risk, create_risk, update_risk
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import DATE_FORMATS, DATE_WIDGET
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -125,8 +126,8 @@ class RiskForm(forms.Form):
     )
     review_date = forms.DateField(
         label="Next review date",
-        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=DATE_FORMATS,
+        widget=DATE_WIDGET,
         help_text="Open risks past their review date are flagged on the register.",
         error_messages={
             "required": "Enter the date the risk will next be reviewed",

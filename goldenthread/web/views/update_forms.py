@@ -25,7 +25,7 @@ from goldenthread.core.services import update_forms as services
 from goldenthread.documents.pdf import render_pdf
 from goldenthread.rules import Compliance, Requirement
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import apply_errors, posted
+from goldenthread.web.forms import DecisionForm, apply_errors, posted
 
 READ_ONLY = "Only the lead link officer can submit; others may read."
 
@@ -260,24 +260,8 @@ def update_form(request: HttpRequest, partnership_id: int, year: int) -> HttpRes
     )
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Decision",
-        choices=[("accept", "Accept it"), ("return", "Return it for changes")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether to accept the form or return it"},
-    )
-    reason = forms.CharField(
-        label="If returning it, what needs to change?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Say what needs to change, so it can be put right")
-        return data
+class UpdateFormDecisionForm(DecisionForm):
+    choose_message = "Choose whether to accept the form or return it"
 
 
 @login_required
@@ -288,7 +272,7 @@ def update_form_decide(request: HttpRequest, partnership_id: int, year: int) -> 
     if not request.user.is_performance_team:
         raise PermissionDenied("Only the council performance team accepts or returns the form.")
     saved = _saved(partnership, year)
-    form = DecisionForm(posted(request))
+    form = UpdateFormDecisionForm(posted(request))
     if request.method == "POST":
         if saved is None:
             raise Http404("No form has been started for this year.")
