@@ -2,6 +2,8 @@
 healthchecks' BaseTestCase. Tests read like the permission model."""
 
 import datetime
+import html
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -32,6 +34,17 @@ from goldenthread.core.models import (
 from goldenthread.rules import ActionState, Period
 
 PASSWORD = "test-password-1"
+
+_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def cell_texts(page: str) -> list[str]:
+    """The text of every table cell in a page's <main>, tags stripped and spaces
+    collapsed. Checking a number against cells, not the whole page, means a CSRF token
+    or an id that happens to hold the same digits cannot pass or fail the test."""
+    main = page[page.index("<main") : page.index("</main>")]
+    return [" ".join(html.unescape(_TAG.sub(" ", cell)).split()) for cell in _CELL.findall(main)]
 
 
 def make_user(username: str, **fields) -> User:
