@@ -5,11 +5,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from goldenthread.core.models import Action, Indicator, Plan, Result, Risk, Target
 from goldenthread.rules import ActionState, Period
 from tests.conftest import make_plan
+
+
+def test_the_migrations_describe_the_models(db):
+    # Exits non-zero (SystemExit) when a model change has no migration.
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
 def test_target_and_result_are_unique_per_indicator_and_period(world):
