@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -259,13 +260,22 @@ RuleFor = Callable[[str, str, Decimal | float | int], RagRule]
 
 
 def rag_rules() -> RuleFor:
-    """Each indicator's RAG rule from its stored polarity, tolerance kind and tolerance
-    (as `as_read` reads it), made once for each different rule: a council's thousands of
-    indicators share a handful."""
+    """Each indicator's RAG rule from its stored polarity, tolerance kind and tolerance,
+    made once for each different rule (a council's thousands of indicators share a
+    handful). The rules take numbers as `as_read` reads them, and so does the tolerance."""
+    # PostgreSQL's driver gives exact Decimals already: no need to pass each through `exact`.
+    decimals = connection.vendor == "postgresql"
 
     @functools.cache
     def rule(polarity: str, kind: str, tolerance: Decimal | float | int) -> RagRule:
-        return rag_rule(polarity=polarity, tolerance=exact(tolerance), tolerance_kind=kind)
+        judge = rag_rule(polarity=polarity, tolerance=exact(tolerance), tolerance_kind=kind)
+        if decimals:
+            return judge
+
+        def judge_read(actual, target, target_upper=None) -> Rag:
+            return judge(exact(actual), exact(target), exact(target_upper))
+
+        return judge_read
 
     return rule
 
@@ -273,7 +283,8 @@ def rag_rules() -> RuleFor:
 def as_read(name: str) -> ExpressionWrapper:
     """A decimal column (or annotation) exactly as the database driver reads it, skipping
     Django's conversion: for pages that read tens of thousands of numbers, where that
-    conversion costs more than the query. Pass each value through `exact`."""
+    conversion costs more than the query. Pass each value through `exact`, or judge them
+    with the rules `rag_rules` makes, which take them as read."""
     # A plain Field: neither the backend nor the expression converts it (a FloatField
     # would turn PostgreSQL's exact Decimal into a float).
     return ExpressionWrapper(F(name), output_field=Field())
@@ -366,9 +377,8 @@ def indicator_rags(
     for pk, partnership_id, latest, now_key, before_key, judge, now, before in _compared(
         ids, pairs, rule
     ):
-        # Each number is read only when it is needed.
-        now_rag = judge(*map(exact, now)) if now[0] is not None else None
-        before_rag = judge(*map(exact, before))
+        now_rag = judge(*now) if now[0] is not None else None
+        before_rag = judge(*before)
         if latest == now_key:  # the usual case once the quarter's return is in
             rags[pk] = IndicatorRags(partnership_id, now_rag, now_rag, before_rag)
         elif latest == before_key:  # the usual case while it is being written
@@ -392,9 +402,9 @@ def latest_rags(ids: list[int], today: datetime.date) -> dict[int, tuple[int, Ra
         ids, compared_periods(today), rule
     ):
         if latest == now_key:
-            rags[pk] = (partnership_id, judge(*map(exact, now)))
+            rags[pk] = (partnership_id, judge(*now))
         elif latest == before_key:
-            rags[pk] = (partnership_id, judge(*map(exact, before)))
+            rags[pk] = (partnership_id, judge(*before))
         elif latest is None:
             rags[pk] = (partnership_id, Rag.GREY)
         else:
@@ -409,7 +419,7 @@ def _compared(
     """One row per indicator of the given partnerships: its id, partnership, latest
     reported period's key, the keys of its own two compared periods, its RAG rule, and
     the result, target and upper edge of each compared period (the numbers as `as_read`
-    reads them: pass them through `exact`).
+    reads them, which is how the rule takes them).
 
     Read so that both databases touch little: each indicator's latest reported period by
     index, and its results and targets of the two periods compared, joined by index and
@@ -479,7 +489,7 @@ def _latest_elsewhere(pks: list[int], rule: RuleFor) -> dict[int, tuple[int, Rag
         return {}
     numbers = read_numbers("tolerance", *LATEST)
     return {
-        pk: (partnership_id, rule(polarity, kind, tolerance)(*map(exact, values)))
+        pk: (partnership_id, rule(polarity, kind, tolerance)(*values))
         for pk, partnership_id, polarity, kind, tolerance, *values in (
             with_latest(Indicator.objects.filter(pk__in=pks).order_by())
             .annotate(**numbers)
