@@ -76,7 +76,8 @@ WSGI_APPLICATION = "goldenthread.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Before the apps' templates: goldenthread/templates/admin/ adjusts the admin's.
+        "DIRS": [BASE_DIR / "goldenthread" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -1,9 +1,19 @@
 """The admin is the editing surface for the performance team until the product has
 pages of its own for each area. Every change to the plan tree is kept by
-django-simple-history (the "History" button on each object)."""
+django-simple-history (the "History" button on each object).
+
+Accessibility (WCAG 2.2 AA, checked by axe-core in tests/browser/test_admin.py): inlines
+are stacked, so every field has its own label (the tabular layout labels columns only);
+many-to-many fields are plain multiple selects rather than the two-box filter widget,
+whose icons carry a label they may not have; and date-times the product sets itself
+(sign-ins, approval) are shown, not edited, as Django's split date-time input has no
+label for its two boxes. gt/admin.css mends the rest.
+"""
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -34,6 +44,16 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ("username", "first_name", "last_name", "organisation", "is_performance_team")
     list_filter = ("is_performance_team", "organisation", "is_active")
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    filter_horizontal = ()
 
 
 @admin.register(Organisation)
@@ -43,7 +63,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("person", "organisation")
@@ -56,7 +76,7 @@ class PartnershipAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(admin.StackedInline):
     model = Outcome
     extra = 0
     fields = ("code", "title", "parent")
@@ -86,10 +106,11 @@ class ObjectiveInline(admin.StackedInline):
 class PlanAdmin(SimpleHistoryAdmin):
     list_display = ("title", "partnership", "version", "status", "first_year", "last_year")
     list_filter = ("status", "partnership")
+    readonly_fields = ("approved_at",)
     inlines = [ObjectiveInline]
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(admin.StackedInline):
     model = Action
     extra = 0
     fields = ("ref", "title", "owner", "lead_organisation", "start_date", "due_date", "state")
@@ -100,7 +121,6 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
     list_display = ("ref", "title", "plan", "owner", "deadline")
     list_filter = ("plan__partnership",)
     search_fields = ("ref", "title")
-    filter_horizontal = ("outcomes", "indicators")
     inlines = [ActionInline]
 
 
@@ -124,13 +144,13 @@ class RiskAdmin(SimpleHistoryAdmin):
     list_filter = ("partnership", "is_open")
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(admin.StackedInline):
     model = Target
     extra = 0
     fields = ("period", "value", "upper")
 
 
-class ResultInline(admin.TabularInline):
+class ResultInline(admin.StackedInline):
     model = Result
     extra = 0
     fields = ("period", "value", "not_available", "note", "commentary")

@@ -1,0 +1,49 @@
+"""The Django admin, which the council's system administrators use to set up
+organisations, people and partnerships: its pages pass axe-core like every other page,
+and it can be worked with the keyboard."""
+
+import pytest
+from django.contrib import admin
+from playwright.sync_api import Page, expect
+
+from goldenthread.core.models import User
+from tests.browser.axe import assert_no_axe_violations, format_violations, run_axe
+
+PASSWORD = "admin-password-1"
+
+
+@pytest.fixture
+def administrator(world):
+    return User.objects.create_superuser("administrator", password=PASSWORD)
+
+
+def test_the_admin_passes_axe_and_signs_in_by_keyboard(
+    page: Page, live_server, world, administrator
+):
+    base = live_server.url
+    page.goto(f"{base}/admin/login/")
+    assert_no_axe_violations(page)
+    page.get_by_label("Username").focus()
+    page.keyboard.type("administrator")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/admin/")
+    assert_no_axe_violations(page)
+
+    # Every registered model's list, its add form and one change form.
+    found = {}
+    for model in admin.site._registry:
+        meta = model._meta
+        listing = f"{base}/admin/{meta.app_label}/{meta.model_name}/"
+        urls = [listing, listing + "add/"]
+        first = model.objects.first()
+        if first is not None:
+            urls.append(f"{listing}{first.pk}/change/")
+        for url in urls:
+            page.goto(url)
+            violations = run_axe(page)["violations"]
+            if violations:
+                found[url] = format_violations(violations)
+    assert not found, "\n".join(f"{url}:\n{text}" for url, text in found.items())
