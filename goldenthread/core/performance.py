@@ -257,6 +257,7 @@ def read_numbers(*names: str) -> dict[str, ExpressionWrapper]:
 
 
 RuleFor = Callable[[str, str, Decimal | float | int], RagRule]
+Read = Decimal | float | int | None  # a number as `as_read` reads it
 
 
 def rag_rules() -> RuleFor:
@@ -272,7 +273,7 @@ def rag_rules() -> RuleFor:
         if decimals:
             return judge
 
-        def judge_read(actual, target, target_upper=None) -> Rag:
+        def judge_read(actual: Read, target: Read, target_upper: Read = None) -> Rag:
             return judge(exact(actual), exact(target), exact(target_upper))
 
         return judge_read
