@@ -4,9 +4,10 @@ Generates a council (bulk_create, no history): 100 partnerships of 40 quarterly
 indicators each, 40 quarters of results and targets for every indicator (160,000 of each),
 an approved plan of 8 objectives with 3 actions each, 5 risks, three members and a return
 for the latest ended quarter per partnership. Then measures, as a performance-team user:
-the server time of GET /council/ (Django's test client, median of 11 after a warm-up); the
-time of plain SQL that reads the same rows through connection.cursor() (median of 11);
-their ratio; and the page's query count at 50 and at 100 partnerships.
+the server time of GET /council/ (Django's test client) and the time of plain SQL that
+reads the same rows through connection.cursor(), each the median of 11 taken in turn with
+the other after a warm-up; their ratio; and the page's query count at 50 and at 100
+partnerships.
 """
 
 import datetime
@@ -323,14 +324,19 @@ def plain_sql(today: datetime.date) -> list[list[tuple]]:
     return rows
 
 
-def _median_ms(work, repeat: int = REPEAT) -> float:
-    work()  # warm-up: caches, prepared statements, the first template compile
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
+def _medians_ms(*works, repeat: int = REPEAT) -> list[float]:
+    """The median time of each piece of work, in milliseconds, run in turn `repeat` times
+    (after a warm-up: caches, the first template compile), so that a shared machine
+    speeding up or slowing down affects each alike and their ratio stays fair."""
+    for work in works:
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    times = [[] for _ in works]
+    for _ in range(repeat):
+        for work, taken in zip(works, times, strict=True):
+            start = time.perf_counter()
+            work()
+            taken.append(time.perf_counter() - start)
+    return [statistics.median(taken) * 1000 for taken in times]
 
 
 def _page(client: Client) -> int:
@@ -369,8 +375,7 @@ def run() -> list[Figure]:
     rows = response.context["overview"].rows
     assert len(rows) == 100 and sum(sum(r.rag_counts.values()) for r in rows) == 4000
 
-    page_ms = _median_ms(lambda: client.get("/council/"))
-    sql_ms = _median_ms(lambda: plain_sql(today))
+    page_ms, sql_ms = _medians_ms(lambda: client.get("/council/"), lambda: plain_sql(today))
     ratio = page_ms / sql_ms
     return [
         Figure(
