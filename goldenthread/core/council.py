@@ -221,9 +221,7 @@ def council_overview(
                 rag_counts=rag_counts[p.pk],
                 changes=changes[p.pk],
                 ret=ret,
-                return_overdue=ret is not None
-                and ret.status in (Return.Status.OPEN, Return.Status.RETURNED)
-                and ret.deadline < today,
+                return_overdue=ret is not None and ret.is_overdue(today),
                 overdue_actions=plan.overdue_actions if plan else 0,
                 overdue_reviews=overdue_reviews.get(p.pk, 0),
                 has_plan=plan is not None,

@@ -145,3 +145,21 @@ def test_every_change_is_kept_with_who_when_and_the_old_value(world):
     assert (change.field, change.old, change.new) == ("value", Decimal("101"), Decimal("97"))
     for model in (Plan, world.objective.__class__, Action, Risk, Indicator, Target, Result):
         assert hasattr(model, "history"), f"{model.__name__} has no history"
+
+
+@pytest.mark.parametrize(
+    "status, days_after_deadline, overdue",
+    [
+        ("open", 0, False),  # due today is not yet overdue
+        ("open", 1, True),
+        ("returned", 1, True),  # sent back for changes and still not resubmitted
+        ("submitted", 1, False),
+        ("signed_off", 30, False),
+    ],
+)
+def test_a_return_is_overdue_while_still_being_written_after_its_deadline(
+    world, status, days_after_deadline, overdue
+):
+    world.ret.status = status
+    today = world.ret.deadline + datetime.timedelta(days=days_after_deadline)
+    assert world.ret.is_overdue(today) is overdue

@@ -105,6 +105,10 @@ class Return(models.Model):
     def is_editable(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.RETURNED)
 
+    def is_overdue(self, today: datetime.date) -> bool:
+        """Still being written (open, or returned for changes) after its deadline day."""
+        return self.is_editable and self.deadline < today
+
     @property
     def is_locked(self) -> bool:
         return self.status == self.Status.SIGNED_OFF

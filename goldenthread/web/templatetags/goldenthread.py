@@ -42,8 +42,9 @@ RETURN_COLOURS = {"signed_off": "green", "submitted": "blue", "returned": "orang
 
 @register.simple_tag
 def return_status_tag(ret, today: datetime.date) -> str:
-    """A return's status; an open return past its deadline shows as overdue."""
-    if ret.status == "open" and ret.deadline < today:
+    """A return's status; an open return past its deadline shows as overdue (one
+    returned for changes keeps that label, which says what is wanted)."""
+    if ret.status == ret.Status.OPEN and ret.is_overdue(today):
         return mark_safe('<strong class="govuk-tag govuk-tag--red">Overdue</strong>')
     return format_html(
         '<strong class="govuk-tag govuk-tag--{}">{}</strong>',

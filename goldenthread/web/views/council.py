@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import pluralize
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -89,12 +90,11 @@ def table_rows(rows: list[CouncilRow], round_label: str) -> list[TableRow]:
         ret_url = return_url(row.ret.pk) if row.ret else ""
         changes = row.changes
         overdue = []
-        if row.overdue_actions:
-            overdue.append(Link(url, f"{row.overdue_actions} action{plural(row.overdue_actions)}"))
-        if row.overdue_reviews:
-            count = row.overdue_reviews
+        if count := row.overdue_actions:
+            overdue.append(Link(url, f"{count} action{pluralize(count)}"))
+        if count := row.overdue_reviews:
             href = risks_url(row.partnership.pk) + "#overdue-reviews"
-            overdue.append(Link(href, f"{count} risk review{plural(count)}"))
+            overdue.append(Link(href, f"{count} risk review{pluralize(count)}"))
         if row.return_overdue:
             overdue.append(Link(ret_url, "Return", hidden=f" for {round_label}"))
         table.append(
@@ -125,10 +125,6 @@ def table_rows(rows: list[CouncilRow], round_label: str) -> list[TableRow]:
             )
         )
     return table
-
-
-def plural(count: int) -> str:
-    return "" if count == 1 else "s"
 
 
 @login_required
