@@ -17,7 +17,8 @@ partnership pages.
 What the page counts:
 
 - RAG counts: each indicator by its latest reported result against that period's target,
-  exactly as the home page: both read them with `performance.indicator_rags`.
+  exactly as the home page: both read them through one query (`performance.indicator_rags`
+  here, `performance.latest_rags` there).
 - What changed since last quarter: "last quarter" is the latest quarter that ended before
   today (`rules.latest_ended`). Each quarterly indicator's RAG in that quarter is compared
   with its RAG in the quarter before; a monthly or annual indicator compares its own latest
