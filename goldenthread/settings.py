@@ -95,6 +95,20 @@ DATABASES = {
         conn_max_age=int(os.environ.get("GT_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite must take a small team saving at once (issue 10, tests/web/
+    # test_concurrent_writes.py). By default a transaction takes the write lock at its
+    # first write, and one that has already read is then often refused at once rather
+    # than made to wait ("database is locked": a 500, and the typed text lost). IMMEDIATE
+    # takes the lock at BEGIN, so writers queue for it, for up to `timeout` seconds (under
+    # a WSGI worker's usual 30). WAL lets pages be read while someone saves; NORMAL sync is
+    # safe with WAL: a power cut may lose the last commits but never corrupts the file.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Result's and Target's period indexes carry their numbers (INCLUDE) on PostgreSQL, the
 # production database; SQLite builds the same indexes without them, which is all it needs.
