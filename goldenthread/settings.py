@@ -145,6 +145,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("GT_FROM_EMAIL", "golden-thread@localhost")
 GT_SITE_URL = os.environ.get("GT_SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 GT_HOME_AREA_CODE = os.environ.get("GT_HOME_AREA_CODE", "E08000009")  # our ONS area: Trafford
 
+# Bounded requests. A form's body (files apart, which their own upload handlers bound)
+# is at most 2 MB: the largest return (a hundred indicators, every commentary at its
+# limit) is under 1 MB, and a larger body is refused with a 400 before it is read. A big
+# partnership's return has several hundred fields, more than Django's default 1,000 allows.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("GT_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

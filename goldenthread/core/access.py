@@ -64,6 +64,8 @@ def allows(user: User, partnership: Partnership, need: Need, owner_id: int | Non
     role = role_in(user, partnership)
     if need is Need.VIEW:
         return role is not None or user.is_performance_team
+    if partnership.is_closed:
+        return False  # a closed partnership's record is read only, for everyone
     if need is Need.CONTRIBUTE:
         return role in (Role.LEAD, Role.MEMBER)
     if need is Need.EDIT:
@@ -74,8 +76,20 @@ def allows(user: User, partnership: Partnership, need: Need, owner_id: int | Non
 def check(user: User, partnership: Partnership, need: Need, owner_id: int | None = None) -> None:
     if not allows(user, partnership, Need.VIEW):
         raise Http404("Not found.")
+    if need is not Need.VIEW:
+        require_open(partnership)
     if not allows(user, partnership, need, owner_id):
         raise PermissionDenied(_REFUSALS[need])
+
+
+def require_open(partnership: Partnership) -> None:
+    """Nothing of a closed partnership changes, whoever asks: its record is kept as it
+    was when it closed (the performance team can reopen it)."""
+    if partnership.is_closed:
+        raise PermissionDenied(
+            f"{partnership.name} closed on {partnership.closed_on:%-d %B %Y}: its record is "
+            "kept, read only."
+        )
 
 
 _REFUSALS = {
@@ -145,3 +159,17 @@ def get_strategic_plan_for_user(user: User, pk: int) -> StrategicPlan:
     if not user.is_authenticated:
         raise Http404("Not found.")
     return get_object_or_404(StrategicPlan, pk=pk)
+
+
+# --- the admin ---------------------------------------------------------------------------
+
+
+def may_grant_admin_rights(user: User) -> bool:
+    """Only a superuser makes someone staff or superuser, or gives groups and permissions:
+    otherwise anyone who may edit people could make themselves superuser."""
+    return user.is_active and user.is_superuser
+
+
+def may_change_person(by: User, person: User) -> bool:
+    """A superuser's account (its password above all) is changed only by a superuser."""
+    return may_grant_admin_rights(by) or not person.is_superuser

@@ -1,6 +1,11 @@
-"""The admin is the editing surface for the performance team until the product has
-pages of its own for each area. Every change to the plan tree is kept by
-django-simple-history (the "History" button on each object).
+"""The admin is where the performance team (and the council's system administrators)
+keep organisations, people, memberships and strategic plans. It is not a second way round
+the product's rules: the plan tree, indicators, targets and results are read only here
+(with their history, from django-simple-history), because they change only through the
+product's pages, whose services check every rule (approving a plan, locking a signed-off
+quarter); publishing and closing a partnership are the product's too; only a superuser
+grants admin rights (core.access.may_grant_admin_rights); and deleting a partnership with
+a record to keep is refused (core.models.deletion), with "close it instead".
 
 Accessibility (WCAG 2.2 AA, checked by axe-core in tests/browser/test_admin.py): inlines
 are stacked, so every field has its own label (the tabular layout labels columns only);
@@ -14,8 +19,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import may_change_person, may_grant_admin_rights
 from .models import (
     Action,
     Indicator,
@@ -36,6 +43,35 @@ admin.site.site_header = "Golden Thread administration"
 admin.site.site_title = "Golden Thread"
 
 
+ADMIN_RIGHTS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    """Shown with its history, changed only through the product's pages."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.StackedInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
@@ -47,13 +83,49 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ()
     readonly_fields = ("last_login", "date_joined")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not may_grant_admin_rights(request.user):
+            fields = (*fields, *ADMIN_RIGHTS)
+        return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and not may_change_person(request.user, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and not may_change_person(request.user, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Read-only fields cannot be posted, but a rule this important is checked again.
+        if not may_grant_admin_rights(request.user):
+            before = User.objects.filter(pk=obj.pk).values("is_staff", "is_superuser").first()
+            now = {"is_staff": obj.is_staff, "is_superuser": obj.is_superuser}
+            if now != (before or {"is_staff": False, "is_superuser": False}):
+                raise PermissionDenied("Only a superuser grants staff or superuser status.")
+        super().save_model(request, obj, form, change)
+
 
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
 class GroupAdmin(BaseGroupAdmin):
+    """Groups carry permissions: only a superuser changes them."""
+
     filter_horizontal = ()
+
+    def has_add_permission(self, request) -> bool:
+        return may_grant_admin_rights(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return may_grant_admin_rights(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return may_grant_admin_rights(request.user)
 
 
 @admin.register(Organisation)
@@ -71,9 +143,12 @@ class MembershipInline(admin.StackedInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ("name", "lead_organisation", "lead_link_officer")
+    list_display = ("name", "lead_organisation", "lead_link_officer", "closed_on")
     search_fields = ("name",)
     inlines = [MembershipInline]
+    # Publishing (the lead's publishing page) and closing (the partnership's closing page)
+    # go through their services, which record who and why.
+    readonly_fields = ("is_public", "closed_on", "closed_reason")
 
 
 class OutcomeInline(admin.StackedInline):
@@ -95,29 +170,27 @@ class OutcomeAdmin(admin.ModelAdmin):
     search_fields = ("code", "title")
 
 
-class ObjectiveInline(admin.StackedInline):
+class ObjectiveInline(ReadOnlyInline):
     model = Objective
-    extra = 0
     fields = ("ref", "title", "owner", "deadline", "order")
     show_change_link = True
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyAdmin):
     list_display = ("title", "partnership", "version", "status", "first_year", "last_year")
     list_filter = ("status", "partnership")
     readonly_fields = ("approved_at",)
     inlines = [ObjectiveInline]
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(ReadOnlyInline):
     model = Action
-    extra = 0
     fields = ("ref", "title", "owner", "lead_organisation", "start_date", "due_date", "state")
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(ReadOnlyAdmin):
     list_display = ("ref", "title", "plan", "owner", "deadline")
     list_filter = ("plan__partnership",)
     search_fields = ("ref", "title")
@@ -125,14 +198,14 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ReadOnlyAdmin):
     list_display = ("ref", "title", "objective", "owner", "due_date", "state")
     list_filter = ("state", "objective__plan__partnership")
     search_fields = ("ref", "title")
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(ReadOnlyAdmin):
     list_display = (
         "ref",
         "title",
@@ -144,20 +217,18 @@ class RiskAdmin(SimpleHistoryAdmin):
     list_filter = ("partnership", "is_open")
 
 
-class TargetInline(admin.StackedInline):
+class TargetInline(ReadOnlyInline):
     model = Target
-    extra = 0
     fields = ("period", "value", "upper")
 
 
-class ResultInline(admin.StackedInline):
+class ResultInline(ReadOnlyInline):
     model = Result
-    extra = 0
     fields = ("period", "value", "not_available", "note", "commentary")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ReadOnlyAdmin):
     list_display = ("code", "title", "partnership", "frequency", "polarity", "owner")
     list_filter = ("partnership", "frequency", "polarity")
     search_fields = ("code", "title")
@@ -165,12 +236,12 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "period", "value", "upper")
     list_filter = ("indicator__partnership",)
 
 
 @admin.register(Result)
-class ResultAdmin(SimpleHistoryAdmin):
+class ResultAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "period", "value", "not_available")
     list_filter = ("indicator__partnership",)

@@ -309,8 +309,13 @@ def _evidence(row: Row, requirement: Requirement) -> tuple[Evidence, ...]:
 
 
 def compliance_for_user(user: User, year: int, today: datetime.date | None = None) -> list[Row]:
-    """Every partnership the person may see: all of them for the performance team."""
-    partnerships = Partnership.objects.visible_to(user).order_by("name")
+    """Every partnership the person may see (all of them for the performance team) that
+    ran in the year: one closed before the year began is not expected to report in it."""
+    partnerships = (
+        Partnership.objects.visible_to(user)
+        .exclude(closed_on__lt=datetime.date(year, 4, 1))
+        .order_by("name")
+    )
     return compliance_rows(partnerships, year, today)
 
 

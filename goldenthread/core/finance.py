@@ -90,10 +90,11 @@ def amount_problem(amount: Decimal, what: str, *, spend: bool = False) -> str | 
                 "quarter it refunds: the history keeps the old figure"
             )
         return f"{what} must be £0 or more"
-    if amount != amount.quantize(PENNY):
-        return f"{what} can only have pounds and pence, like 12,500.50"
+    # Size first: a number too long for the decimal context cannot even be rounded.
     if amount >= TOO_MUCH:
         return f"{what} must be less than {money(TOO_MUCH)}"
+    if amount != amount.quantize(PENNY):
+        return f"{what} can only have pounds and pence, like 12,500.50"
     return None
 
 

@@ -46,6 +46,35 @@ def due_periods(frequency: str, quarter: Period) -> list[Period]:
     return [quarter.financial_year()] if quarter.number == 4 else []
 
 
+def unconfirmed_periods(partnership: Partnership) -> set[Period]:
+    """The periods whose results are not yet confirmed: those due in any of the
+    partnership's returns that the performance team has not signed off (still open,
+    submitted, or returned for changes). Period keys differ by frequency ("2025-Q3",
+    "2025-M10", "2025"), so the set serves indicators of every frequency."""
+    pending = (
+        Return.objects.filter(partnership=partnership)
+        .exclude(status=Return.Status.SIGNED_OFF)
+        .order_by()
+        .values_list("round__period", flat=True)
+    )
+    return {
+        period
+        for quarter in pending
+        for frequency in Frequency
+        for period in due_periods(frequency, quarter)
+    }
+
+
+def published_results(partnership: Partnership):
+    """The results the public may see, and a published annual report may show: those of
+    signed-off returns, and those recorded outside any return (the history loaded when a
+    partnership starts using Golden Thread has no return to wait for). A figure still
+    being written or checked never leaves the partnership."""
+    return Result.objects.filter(indicator__partnership=partnership).exclude(
+        period__in=unconfirmed_periods(partnership)
+    )
+
+
 @dataclass
 class DueResult:
     """One result the return asks for, with what it is measured against."""

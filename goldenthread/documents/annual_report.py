@@ -74,6 +74,7 @@ from goldenthread.core.models import (
     Risk,
     Target,
 )
+from goldenthread.core.monitoring import published_results
 from goldenthread.core.performance import PeriodRow, indicator_history
 from goldenthread.core.risks import risk_level
 from goldenthread.core.services.annual_reports import COMMENTARY_REASON
@@ -96,6 +97,10 @@ SNAPSHOT_FORMAT = 1
 YEARS_OF_HISTORY = 5  # the report year and the four before it, in each trend chart
 TOP_HIGHLIGHTS = 3
 TOP_RISKS = 5
+# A summary, and quick to make however much a partnership records in a year: the notes of
+# the latest meetings and the latest lessons, with how many more there are and where.
+SHOWN_MEETING_NOTES = 4
+SHOWN_LESSONS = 6
 DRAFT_MARKING = "Draft – not yet published"
 DEMO_NOTICE = (
     "Demonstration data. The partnership, plan, objectives, actions, risks and targets in "
@@ -609,6 +614,10 @@ class AnnualReportContent:
     commentary_by: str
     demo_notice: str = DEMO_NOTICE
     format: int = SNAPSHOT_FORMAT
+    # Where the report shows only the latest of many (SHOWN_LESSONS, SHOWN_MEETING_NOTES):
+    # a sentence saying how many more there are, and where; "" otherwise.
+    more_lessons: str = ""
+    more_meeting_notes: str = ""
 
     @property
     def indicators(self) -> list[IndicatorYear]:
@@ -946,6 +955,15 @@ def _counted(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def _results(partnership: Partnership, published_on: datetime.date | None):
+    """A published edition shows only confirmed results (core.monitoring.published_results):
+    it goes to the public, who must never see a figure still being checked. A draft shows
+    everything recorded, and says which results are still waiting (`awaiting_sign_off`)."""
+    if published_on is None:
+        return Result.objects.all()
+    return published_results(partnership)
+
+
 def annual_report_content(
     partnership: Partnership,
     year: int,
@@ -972,7 +990,7 @@ def annual_report_content(
         .order_by("code")
         .prefetch_related(
             Prefetch("targets", queryset=Target.objects.filter(window)),
-            Prefetch("results", queryset=Result.objects.filter(window)),
+            Prefetch("results", queryset=_results(partnership, published_on).filter(window)),
         )
     )
     measures = {i.pk: _measure(i, year) for i in indicators}
@@ -1027,11 +1045,17 @@ def annual_report_content(
         .annotate(residual=F("residual_likelihood") * F("residual_impact"))
         .order_by("-residual", "ref")[:TOP_RISKS]
     )
-    lessons = Lesson.objects.filter(
-        partnership=partnership,
-        created_at__date__gte=fy.start,
-        created_at__date__lte=fy.end,
-    ).order_by("created_at")
+    lessons = list(
+        Lesson.objects.filter(
+            partnership=partnership,
+            created_at__date__gte=fy.start,
+            created_at__date__lte=fy.end,
+        ).order_by("created_at")
+    )
+    more_lessons = len(lessons) - SHOWN_LESSONS
+    lessons = lessons[-SHOWN_LESSONS:]
+    noted = meetings[-SHOWN_MEETING_NOTES:]
+    more_notes = len(meetings) - len(noted)
 
     went_well, did_not = (
         _went_well(measures.values(), objectives, success),
@@ -1141,9 +1165,9 @@ def annual_report_content(
         concerns=[_concern_text(m) for m in concerning],
         objectives_summary=objectives_summary,
         went_well=went_well,
-        went_well_notes=_notes(returns, meetings, "highlights", "went_well"),
+        went_well_notes=_notes(returns, noted, "highlights", "went_well"),
         did_not_go_well=did_not,
-        did_not_go_well_notes=_notes(returns, meetings, "exceptions", "challenges"),
+        did_not_go_well_notes=_notes(returns, noted, "exceptions", "challenges"),
         corrective_actions=[
             CorrectiveLine(
                 measure=f"{c.indicator.code} {c.indicator.title}",
@@ -1190,6 +1214,19 @@ def annual_report_content(
         ],
         commentary=commentary,
         commentary_by=commentary_by,
+        more_lessons=(
+            f"{_counted(more_lessons, 'more lesson')} learned in {fy.label} "
+            f"{'is' if more_lessons == 1 else 'are'} in the partnership's lessons log in "
+            "Golden Thread."
+            if more_lessons > 0
+            else ""
+        ),
+        more_meeting_notes=(
+            f"The notes of {_counted(more_notes, 'earlier review meeting')} in {fy.label} "
+            "are in Golden Thread."
+            if more_notes
+            else ""
+        ),
     )
 
 
@@ -1492,6 +1529,8 @@ def annual_report_docx(content: AnnualReportContent) -> bytes:
     _lines_and_notes_docx(
         doc, content.did_not_go_well, content.did_not_go_well_notes, "Nothing recorded."
     )
+    if content.more_meeting_notes:
+        word.paragraph(doc, content.more_meeting_notes)
     if content.corrective_actions:
         word.table(
             doc,
@@ -1583,6 +1622,8 @@ def annual_report_docx(content: AnnualReportContent) -> bytes:
             word.key_values(doc, [("Outcome", lesson.outcome), ("Learning from", lesson.source)])
     else:
         word.paragraph(doc, f"No lessons were recorded in {content.year_label}.")
+    if content.more_lessons:
+        word.paragraph(doc, content.more_lessons)
 
     word.heading(doc, "Commentary from the lead link officer", 2)
     if content.commentary:

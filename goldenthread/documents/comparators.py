@@ -48,7 +48,7 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 
-from goldenthread.core.models import Indicator
+from goldenthread.core.models import Area, Indicator
 from goldenthread.core.services.benchmarking import ComparatorInput
 from goldenthread.documents.return_sheets import (
     EMPTY,
@@ -62,6 +62,7 @@ from goldenthread.documents.return_sheets import (
     _xlsx_rows,
 )
 from goldenthread.rules import Frequency, Period, PeriodError, parse_published_period
+from goldenthread.rules.inputs import text_problem
 
 __all__ = [
     "COLUMNS",
@@ -384,13 +385,17 @@ def check_rows(
                 "figure for each area, period and indicator",
             )
             continue
+        area_name = _text(_cell(row, columns.area_name))
+        if wrong_name := _area_name_problem(area_name):
+            problem(columns.area_name, wrong_name)
+            continue
         seen[key] = (number, value)
         checked.valid += 1
         checked.values.append(
             ComparatorInput(
                 indicator=indicator,
                 area_code=code,
-                area_name=_text(_cell(row, columns.area_name)),
+                area_name=area_name,
                 period=period,
                 value=value,
             )
@@ -447,9 +452,19 @@ def read_group(data: bytes, name: str = "") -> tuple[list[tuple[str, str]], list
                 RowProblem(number, heading, f"{code} is already in row {first_row[code]}")
             )
             continue
+        name = _text(_cell(row, name_column))
+        if wrong_name := _area_name_problem(name):
+            problems.append(RowProblem(number, table.headings[name_column], wrong_name))
+            continue
         first_row[code] = number
-        areas.append((code, _text(_cell(row, name_column))))
+        areas.append((code, name))
     return ([] if problems else areas), problems
+
+
+def _area_name_problem(name: str) -> str | None:
+    """An area's name is kept as our Area's is (goldenthread.core.models.fields)."""
+    problem = text_problem(name, Area._meta.get_field("name").max_length)
+    return problem[:1].lower() + problem[1:] if problem else None
 
 
 # --- keeping the file between the upload and the mapping page ---------------------------------

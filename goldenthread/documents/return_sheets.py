@@ -39,7 +39,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 import openpyxl.xml
 from defusedxml import DefusedXmlException
@@ -55,6 +55,7 @@ from goldenthread.core.models import Indicator, Result, Return
 from goldenthread.core.monitoring import DueResult, due_periods, return_contents
 from goldenthread.core.services.returns import ResultInput
 from goldenthread.rules import Frequency, Period, PeriodError
+from goldenthread.rules.inputs import NumberError, fit, number_problem, read_number, text_problem
 
 if not openpyxl.xml.DEFUSEDXML:
     # Without defusedxml, openpyxl would expand XML entities in uploaded workbooks.
@@ -115,6 +116,17 @@ WIDTHS = {
     COMMENTARY: 60,
 }
 
+# The free-text columns' limits are those of the Result fields they are written to, as on
+# the return page (goldenthread.core.models.fields).
+TEXT_LIMITS = {
+    column: Result._meta.get_field(name).max_length
+    for column, name in (
+        (REASON, "not_available_reason"),
+        (NOTE, "note"),
+        (COMMENTARY, "commentary"),
+    )
+}
+
 SHEET = "Results"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -167,9 +179,6 @@ TOO_MANY_ROWS = (
 YES = {"yes", "y", "true", "x", "1", "✓", "✔"}
 NO = {"", "no", "n", "false", "0"}
 
-# A number as people type it: 1234, -12.5, .5, with commas only between groups of three
-# digits ("1,234,567.8"): "1,5" is refused rather than guessed at.
-NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?")
 # "Nov-25", which is what Excel makes of "Nov 2025" when a CSV is opened and saved again.
 EXCEL_MONTH = re.compile(r"([a-z]{3,9})[- ](\d\d)")
 MONTHS = {
@@ -178,8 +187,6 @@ MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
-LARGEST = Decimal(10) ** 12  # results have 18 digits, 6 of them after the point
-PLACES = Decimal("0.000001")
 
 
 # --- Export --------------------------------------------------------------------------------
@@ -587,10 +594,13 @@ def _parse_number(value: object, indicator: Indicator) -> tuple[Decimal | None, 
             return None, f"“{_shown(value)}” is not a number"
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
-        text = str(value).replace("\u00a0", " ").replace("\u202f", " ").strip()
+        text = str(value).strip()
         percent = text.endswith("%")
-        digits = text.removesuffix("%").strip() if percent else text
-        if not digits or not any(c.isdigit() for c in digits) or not NUMBER.fullmatch(digits):
+        try:
+            number = read_number(text.removesuffix("%") if percent else text)
+        except NumberError:
+            number = None
+        if number is None:
             return None, f"“{_shown(value)}” is not a number"
         if percent and indicator.unit.strip() != "%":
             unit = f"in {indicator.unit}" if indicator.unit else "without a unit"
@@ -598,15 +608,9 @@ def _parse_number(value: object, indicator: Indicator) -> tuple[Decimal | None, 
                 f"“{_shown(value)}” is a percentage, but {indicator.code} is measured {unit}: "
                 "enter the number only"
             )
-        try:
-            number = Decimal(digits.replace(",", ""))
-        except InvalidOperation:
-            return None, f"“{_shown(value)}” is not a number"
-    if abs(number) >= LARGEST:
+    if number_problem(number, max_digits=18, decimal_places=6):
         return None, f"“{_shown(value)}” is too large for a result"
-    if number.as_tuple().exponent < -6:
-        number = number.quantize(PLACES, rounding=ROUND_HALF_UP)
-    return number, ""
+    return fit(number, 6), ""
 
 
 def _parse_period(value: object, cache: dict) -> Period | str:
@@ -704,6 +708,9 @@ def _read_table(ret: Return, table: Iterator[Sequence]) -> ParsedUpload:
             )
         not_available = not_available_text in YES
         reason, note, commentary = _text(reason_raw), _text(note_raw), _text(comment_raw)
+        for column, text in ((REASON, reason), (NOTE, note), (COMMENTARY, commentary)):
+            if wrong_text := text_problem(text, TEXT_LIMITS[column]):
+                problem(column, wrong_text[:1].lower() + wrong_text[1:])
         if not_available and value is not None:
             problem(
                 RESULT, "leave the result blank when it is not available, or clear Not available"

@@ -3,12 +3,27 @@
 linked to the input by aria-describedby, and the GOV.UK input classes. Radios and
 checkboxes use the templates in templates/django/forms/widgets/."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, QueryDict
+
+from goldenthread.core.models.fields import TEXT, text_formfield
+from goldenthread.rules.inputs import (
+    MONEY_MESSAGE,
+    NUMBER_MESSAGE,
+    NumberError,
+    date_problem,
+    fit,
+    limit_hint,
+    number_problem,
+    read_number,
+)
 
 WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.Textarea, "govuk-textarea"),
@@ -36,8 +51,18 @@ class GovukBoundField(BoundField):
         return f"{self.auto_id}_helptext"
 
     @property
+    def hint(self) -> str:
+        """The help text, and how much may be written where there is a limit (as GOV.UK's
+        character count says it, without a script)."""
+        limit = getattr(self.field, "char_limit", None)
+        parts = [str(self.help_text)] if self.help_text else []
+        if limit and not self.field.disabled:
+            parts.append(limit_hint(limit))
+        return " ".join(parts)
+
+    @property
     def described_by(self) -> str:
-        ids = [self.hint_id] if self.help_text else []
+        ids = [self.hint_id] if self.hint else []
         if self.errors:
             ids.append(self.error_id)
         return " ".join(ids)
@@ -79,6 +104,78 @@ class SignInForm(AuthenticationForm):
         self.fields["password"].error_messages["required"] = "Enter your password"
 
 
+def text_field(model: type[Model], name: str, **kwargs) -> forms.CharField:
+    """A form field for one of a model's text fields, with its limit and rules, so the
+    person sees the message next to the box rather than the service's at the top."""
+    return text_formfield(model._meta.get_field(name).max_length, **kwargs)
+
+
+class NumberField(forms.Field):
+    """A number as people type it, read one way everywhere (rules.inputs.read_number):
+    "98,500", " 98500 ", "98500.00"; with `money`, "£98,500" too. Blank is None. The
+    value must fit a decimal column of `max_digits`, `decimal_places` after the point, and
+    is rounded to those places."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+
+    def __init__(
+        self,
+        *,
+        max_digits: int = 18,
+        decimal_places: int = 6,
+        money: bool = False,
+        min_value: Decimal | None = None,
+        **kwargs,
+    ):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+        self.money, self.min_value = money, min_value
+        self.error_messages.setdefault("invalid", MONEY_MESSAGE if money else NUMBER_MESSAGE)
+
+    def to_python(self, value) -> Decimal | None:
+        try:
+            number = read_number(str(value or ""), money=self.money)
+        except NumberError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if number is None:
+            return None
+        problem = number_problem(
+            number, max_digits=self.max_digits, decimal_places=self.decimal_places
+        )
+        if problem:
+            if self.money and number.is_finite():
+                limit = Decimal(10) ** (self.max_digits - self.decimal_places)
+                problem = f"Enter an amount less than £{limit:,}"
+            raise ValidationError(problem, code="too_big")
+        if self.money and number != fit(number, self.decimal_places):
+            raise ValidationError(
+                "Enter the amount in pounds and pence, like 12,500.50", code="pence"
+            )
+        if self.min_value is not None and number < self.min_value:
+            shown = f"£{self.min_value:,}" if self.money else f"{self.min_value:,}"
+            raise ValidationError(
+                self.error_messages.get("min_value", f"Enter {shown} or more"), code="min_value"
+            )
+        return fit(number, self.decimal_places)
+
+
+def number_field(model: type[Model], name: str, **kwargs) -> NumberField:
+    """A NumberField for one of a model's decimal fields: the same room for digits."""
+    column = model._meta.get_field(name)
+    return NumberField(max_digits=column.max_digits, decimal_places=column.decimal_places, **kwargs)
+
+
+class DateField(forms.DateField):
+    """A date in the range every date in the product has (rules.inputs.date_problem), so
+    a slip such as year 1 or 9999 gets a message next to the box, not a failure later."""
+
+    def validate(self, value) -> None:
+        super().validate(value)
+        if value and (problem := date_problem(value)):
+            raise ValidationError(problem, code="date_range")
+
+
 def posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data, or None for a GET: an empty POST must still be validated."""
     return request.POST if request.method == "POST" else None
@@ -105,7 +202,8 @@ class DecisionForm(forms.Form):
     reason_message = "Say what needs to change, so it can be put right"
 
     decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect)
-    reason = forms.CharField(
+    reason = text_formfield(
+        TEXT,
         label="If returning it, what needs to change?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -8,20 +8,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from goldenthread.core.models import (
+    Action,
     Indicator,
+    Milestone,
     Objective,
     Organisation,
     Outcome,
     Partnership,
     Plan,
+    PlanTarget,
+    SmartWaiver,
     User,
 )
 from goldenthread.core.planning import SmartItem
 from goldenthread.core.services.plans import ActionDecision
 from goldenthread.rules import Criterion, Frequency, Period, PeriodError, financial_year_of
-from goldenthread.web.forms import DATE_WIDGET
-
-NUMBER_MESSAGE = "Enter a number, like 42 or 3.5"
+from goldenthread.web.forms import DATE_WIDGET, DateField, number_field, text_field
 
 
 def year_choices(around: int) -> list[tuple[int, str]]:
@@ -118,8 +120,10 @@ class OwnedItemForm(forms.Form):
 
 
 class ObjectiveForm(OwnedItemForm):
-    title = forms.CharField(max_length=300, help_text="What will change, for whom, by when.")
-    description = forms.CharField(
+    title = text_field(Objective, "title", help_text="What will change, for whom, by when.")
+    description = text_field(
+        Objective,
+        "description",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Say what success looks like.",
@@ -130,7 +134,7 @@ class ObjectiveForm(OwnedItemForm):
     lead_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, empty_label="None yet"
     )
-    deadline = forms.DateField(required=False, widget=DATE_WIDGET)
+    deadline = DateField(required=False, widget=DATE_WIDGET)
     outcomes = OutcomeChoiceField(
         queryset=Outcome.objects.none(),
         required=False,
@@ -162,16 +166,18 @@ class ObjectiveForm(OwnedItemForm):
 
 
 class ActionForm(OwnedItemForm):
-    title = forms.CharField(max_length=300)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    title = text_field(Action, "title")
+    description = text_field(
+        Action, "description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     owner = PeopleChoiceField(
         queryset=User.objects.none(), required=False, empty_label="No owner yet"
     )
     lead_organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), required=False, empty_label="None yet"
     )
-    start_date = forms.DateField(required=False, widget=DATE_WIDGET)
-    due_date = forms.DateField(required=False, widget=DATE_WIDGET)
+    start_date = DateField(required=False, widget=DATE_WIDGET)
+    due_date = DateField(required=False, widget=DATE_WIDGET)
 
     def clean(self):
         data = super().clean()
@@ -182,8 +188,8 @@ class ActionForm(OwnedItemForm):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(max_length=300, required=False, label="Milestone")
-    due_date = forms.DateField(required=False, widget=DATE_WIDGET, label="Due")
+    title = text_field(Milestone, "title", required=False, label="Milestone")
+    due_date = DateField(required=False, widget=DATE_WIDGET, label="Due")
 
     def clean(self):
         data = super().clean()
@@ -198,13 +204,16 @@ MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=2, max_num=20)
 
 
 class IndicatorForm(forms.ModelForm):
-    baseline = forms.DecimalField(required=False, error_messages={"invalid": NUMBER_MESSAGE})
-    tolerance = forms.DecimalField(
+    baseline = number_field(Indicator, "baseline")
+    tolerance = number_field(
+        Indicator,
+        "tolerance",
         label="Amber tolerance",
+        required=True,
         min_value=Decimal(0),
         initial=Decimal(5),
         error_messages={
-            "invalid": NUMBER_MESSAGE,
+            "required": "Enter the amber tolerance, like 5",
             "min_value": "The tolerance cannot be negative.",
         },
         help_text="How far from target a result may be and still be amber rather than red.",
@@ -271,12 +280,8 @@ class IndicatorForm(forms.ModelForm):
 
 class TargetRowForm(forms.Form):
     period = forms.CharField(max_length=30)
-    value = forms.DecimalField(
-        label="Target", required=False, error_messages={"invalid": NUMBER_MESSAGE}
-    )
-    upper = forms.DecimalField(
-        label="Upper edge of band", required=False, error_messages={"invalid": NUMBER_MESSAGE}
-    )
+    value = number_field(PlanTarget, "value", label="Target")
+    upper = number_field(PlanTarget, "upper", label="Upper edge of band")
 
     def clean_period(self) -> Period:
         text = self.cleaned_data["period"]
@@ -323,7 +328,9 @@ class ReasonsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.failures = failures
         for item in failures:
-            self.fields[item.key] = forms.CharField(
+            self.fields[item.key] = text_field(
+                SmartWaiver,
+                "reason",
                 label=f"{item.subject}, {Criterion(item.criterion).label}: {item.message}",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"required": "Give a reason for approving the plan with this gap."},
@@ -333,7 +340,9 @@ class ReasonsForm(forms.Form):
 class ReviseForm(forms.Form):
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"] = forms.CharField(
+        self.fields["reason"] = text_field(
+            Plan,
+            "revision_reason",
             label="Why is the plan being revised?",
             widget=forms.Textarea(attrs={"rows": 3}),
             error_messages={"required": "Say why the plan is being revised."},
@@ -348,8 +357,8 @@ class ReviseForm(forms.Form):
                     "required": f"Choose whether to carry {action.ref} forward or close it."
                 },
             )
-            self.fields[f"close_{action.pk}"] = forms.CharField(
-                label=f"If closing {action.ref}, why?", required=False
+            self.fields[f"close_{action.pk}"] = text_field(
+                Action, "closed_reason", label=f"If closing {action.ref}, why?", required=False
             )
 
     def clean(self):

@@ -5,6 +5,15 @@ from decimal import Decimal
 
 from django import forms
 
+from goldenthread.core.models import (
+    ActionUpdate,
+    CorrectiveAction,
+    Result,
+    Return,
+    RiskReview,
+    Spend,
+)
+from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.core.monitoring import ReturnContents
 from goldenthread.core.services.returns import (
     ActionInput,
@@ -13,18 +22,15 @@ from goldenthread.core.services.returns import (
     ReviewInput,
 )
 from goldenthread.rules import ActionState
-from goldenthread.web.forms import DATE_WIDGET, DecisionForm
-from goldenthread.web.plan_forms import (
-    NUMBER_MESSAGE,
-    PeopleChoiceField,
-    member_people,
-)
+from goldenthread.web.forms import DATE_WIDGET, DateField, DecisionForm, number_field, text_field
+from goldenthread.web.plan_forms import PeopleChoiceField, member_people
 
 SCORE_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(1, 6)]
 
 
 class ReturnForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Required: a save without the version it was opened at could overwrite unseen changes.
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
         self, *args, contents: ReturnContents, editable: dict[str, set[int]], lead: bool, **kwargs
@@ -37,33 +43,40 @@ class ReturnForm(forms.Form):
             if due.indicator.pk not in editable["indicators"]:
                 continue
             p = f"r_{due.key}_"
-            self.fields[p + "value"] = forms.DecimalField(
-                label=f"Result for {due.period.label}",
-                required=False,
-                error_messages={"invalid": NUMBER_MESSAGE},
-                # GOV.UK advice: text with a numeric keyboard, not type=number.
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            # GOV.UK advice: text with a numeric keyboard, not type=number.
+            self.fields[p + "value"] = number_field(
+                Result, "value", label=f"Result for {due.period.label}"
             )
             self.fields[p + "na"] = forms.BooleanField(label="Not available", required=False)
-            self.fields[p + "reason"] = forms.CharField(
-                label="Why is it not available?", required=False
+            self.fields[p + "reason"] = text_field(
+                Result, "not_available_reason", label="Why is it not available?", required=False
             )
-            self.fields[p + "note"] = forms.CharField(
-                label="Note", required=False, help_text="For example, “provisional”."
+            self.fields[p + "note"] = text_field(
+                Result,
+                "note",
+                label="Note",
+                required=False,
+                help_text="For example, “provisional”.",
             )
-            self.fields[p + "commentary"] = forms.CharField(
+            self.fields[p + "commentary"] = text_field(
+                Result,
+                "commentary",
                 label="Commentary",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Why the result is where it is. Needed when amber or red.",
             )
-            self.fields[p + "ca_description"] = forms.CharField(
-                label="What will change", required=False, widget=forms.Textarea(attrs={"rows": 2})
+            self.fields[p + "ca_description"] = text_field(
+                CorrectiveAction,
+                "description",
+                label="What will change",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
             )
             self.fields[p + "ca_owner"] = PeopleChoiceField(
                 queryset=people, required=False, label="Who owns it", empty_label="Choose someone"
             )
-            self.fields[p + "ca_due"] = forms.DateField(
+            self.fields[p + "ca_due"] = DateField(
                 label="By when", required=False, widget=DATE_WIDGET
             )
         for due in contents.actions:
@@ -85,7 +98,9 @@ class ReturnForm(forms.Form):
                     "required": "Enter how far through the action is, from 0 to 100",
                 },
             )
-            self.fields[p + "commentary"] = forms.CharField(
+            self.fields[p + "commentary"] = text_field(
+                ActionUpdate,
+                "commentary",
                 label="Progress this quarter",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -100,24 +115,34 @@ class ReturnForm(forms.Form):
             self.fields[p + "impact"] = forms.TypedChoiceField(
                 label="Impact now", choices=SCORE_CHOICES, coerce=int, required=False
             )
-            self.fields[p + "next"] = forms.DateField(
+            self.fields[p + "next"] = DateField(
                 label="Next review", required=False, widget=DATE_WIDGET
             )
-            self.fields[p + "note"] = forms.CharField(label="Review note", required=False)
-        if lead:
-            self.fields["spend"] = forms.DecimalField(
-                label=f"Spend in {contents.ret.period.label} (£)",
-                required=False,
-                min_value=Decimal(0),
-                error_messages={"invalid": "Enter the amount in pounds, like 12500 or 12500.50"},
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+            self.fields[p + "note"] = text_field(
+                RiskReview, "note", label="Review note", required=False
             )
-            self.fields["highlights"] = forms.CharField(
+        if lead:
+            self.fields["spend"] = number_field(
+                Spend,
+                "amount",
+                label=f"Spend in {contents.ret.period.label} (£)",
+                money=True,
+                min_value=Decimal(0),
+                error_messages={
+                    "min_value": "Enter £0 or more. To record a refund, lower the spend of the "
+                    "quarter it refunds: the history keeps the old figure"
+                },
+            )
+            self.fields["highlights"] = text_field(
+                Return,
+                "highlights",
                 label="Highlights: what went well",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
-            self.fields["exceptions"] = forms.CharField(
+            self.fields["exceptions"] = text_field(
+                Return,
+                "exceptions",
                 label="Exceptions: what is off track and what is being done",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -148,18 +173,17 @@ class ReturnForm(forms.Form):
         return data
 
     def invalid_rows(self) -> set[str]:
-        """Prefixes of rows with an error: saved as a draft, not to the database."""
-        return {
-            name.rsplit("_", 1)[0] if name.startswith(("a_", "k_")) else _result_prefix(name)
-            for name in self.errors
-            if name != "__all__"
-        }
+        """Prefixes of rows with an error (r_…, a_…, k_…): saved as a draft, not to the
+        database. The return's own fields (spend, highlights, exceptions) are rows of
+        their own, named as they are."""
+        return {_row_prefix(name) for name in self.errors if name not in ("__all__", "version")}
 
     def raw_draft(self) -> dict[str, str]:
         """What was typed in every row with an error, kept so nothing typed is lost."""
         bad = self.invalid_rows()
         return {
-            name: self.data.get(name, "")
+            # All but NUL, which no database column (nor PostgreSQL's JSON) can hold.
+            name: self.data.get(name, "").replace("\x00", "")
             for name in self.fields
             if any(name.startswith(b) for b in bad) and name in self.data
         }
@@ -239,10 +263,14 @@ class ReturnForm(forms.Form):
         }
 
 
-def _result_prefix(name: str) -> str:
-    # r_<indicator>_<period key>_<field>; the field may itself contain "_" (ca_owner).
-    head, indicator, period, *_ = name.split("_", 3)
-    return f"{head}_{indicator}_{period}"
+def _row_prefix(name: str) -> str:
+    if name.startswith(("a_", "k_")):  # a_<action>_<field>, k_<risk>_<field>
+        return name.rsplit("_", 1)[0]
+    if name.startswith("r_"):
+        # r_<indicator>_<period key>_<field>; the field may itself contain "_" (ca_owner).
+        head, indicator, period, *_ = name.split("_", 3)
+        return f"{head}_{indicator}_{period}"
+    return name
 
 
 def initial_data(contents: ReturnContents, form_fields) -> dict[str, str]:
@@ -303,7 +331,8 @@ class ReturnDecisionForm(DecisionForm):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = text_formfield(
+        TEXT,
         label="Why is the signed-off return being reopened?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the signed-off return is being reopened"},
@@ -311,8 +340,8 @@ class ReopenForm(forms.Form):
 
 
 class OpenQuarterForm(forms.Form):
-    period = forms.CharField(label="Quarter", help_text="For example 2026/27 Q2.")
-    deadline = forms.DateField(
+    period = forms.CharField(label="Quarter", max_length=30, help_text="For example 2026/27 Q2.")
+    deadline = DateField(
         label="Deadline",
         required=False,
         widget=DATE_WIDGET,

@@ -8,6 +8,7 @@ from .views import (
     lessons,
     pace,
     pages,
+    partnerships,
     plans,
     public,
     return_sheets,
@@ -21,6 +22,7 @@ from .views import (
 
 urlpatterns = [
     *pages.urlpatterns,
+    *partnerships.urlpatterns,
     *risks.urlpatterns,
     *pace.urlpatterns,
     *plans.urlpatterns,

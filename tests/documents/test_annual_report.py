@@ -104,6 +104,8 @@ def year(world):
         partnership=world.partnership, period=Period.parse("2024/25 Q4"), amount=Decimal("777")
     )
 
+    # The world's 2025/26 Q3 return is signed off, so published editions show its results.
+    Return.objects.filter(pk=world.ret.pk).update(status=Return.Status.SIGNED_OFF)
     round_ = ReportingRound.objects.create(
         period=Period.parse("2025/26 Q2"), deadline=datetime.date(2025, 10, 31)
     )

@@ -5,6 +5,8 @@ from concurrency.fields import IntegerVersionField
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .deletion import keep_the_record
+from .fields import LONG_TEXT, TEXT, LimitedTextField, YearRule
 from .people import Partnership, User
 
 
@@ -17,13 +19,19 @@ class AnnualReport(models.Model):
         PUBLISHED = "published", "Published"
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="annual_reports"
+        Partnership, on_delete=keep_the_record, related_name="annual_reports"
     )
-    year = models.PositiveIntegerField(help_text="Financial year it starts, e.g. 2025 for 2025/26.")
+    year = models.PositiveIntegerField(
+        validators=[YearRule()], help_text="Financial year it starts, e.g. 2025 for 2025/26."
+    )
     edition = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    commentary = models.TextField("lead link officer's commentary", blank=True)
-    correction_note = models.TextField(blank=True, help_text="What a later edition corrects.")
+    commentary = LimitedTextField(
+        "lead link officer's commentary", blank=True, max_length=LONG_TEXT
+    )
+    correction_note = LimitedTextField(
+        blank=True, help_text="What a later edition corrects.", max_length=TEXT
+    )
     snapshot = models.JSONField(
         null=True, blank=True, help_text="The frozen content, once published."
     )
@@ -53,6 +61,10 @@ class AnnualReport(models.Model):
     def __str__(self) -> str:
         return f"{self.partnership} annual report {self.year}, edition {self.edition}"
 
+    @property
+    def is_kept_record(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
 
 class AnnualUpdateForm(models.Model):
     """The annual update form, completed by the partnership's lead link officer:
@@ -65,23 +77,23 @@ class AnnualUpdateForm(models.Model):
         RETURNED = "returned", "Returned for changes"
 
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="update_forms"
+        Partnership, on_delete=keep_the_record, related_name="update_forms"
     )
-    year = models.PositiveIntegerField()
+    year = models.PositiveIntegerField(validators=[YearRule()])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    membership_changes = models.TextField(blank=True)
-    governance_changes = models.TextField(blank=True)
-    achievements = models.TextField(blank=True)
-    challenges = models.TextField(blank=True)
-    plan_status = models.TextField("the plan's status", blank=True)
+    membership_changes = LimitedTextField(blank=True, max_length=LONG_TEXT)
+    governance_changes = LimitedTextField(blank=True, max_length=LONG_TEXT)
+    achievements = LimitedTextField(blank=True, max_length=LONG_TEXT)
+    challenges = LimitedTextField(blank=True, max_length=LONG_TEXT)
+    plan_status = LimitedTextField("the plan's status", blank=True, max_length=LONG_TEXT)
     self_assessment = models.JSONField(
         default=dict,
         blank=True,
         help_text="Per minimum requirement: the officer's view and comment.",
     )
-    system_use = models.TextField("use of the performance system", blank=True)
-    finance_summary = models.TextField(blank=True)
-    priorities = models.TextField("priorities for next year", blank=True)
+    system_use = LimitedTextField("use of the performance system", blank=True, max_length=LONG_TEXT)
+    finance_summary = LimitedTextField(blank=True, max_length=LONG_TEXT)
+    priorities = LimitedTextField("priorities for next year", blank=True, max_length=LONG_TEXT)
     submitted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -90,7 +102,7 @@ class AnnualUpdateForm(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    returned_reason = models.TextField(blank=True)
+    returned_reason = LimitedTextField(blank=True, max_length=TEXT)
     version = IntegerVersionField()
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -103,3 +115,7 @@ class AnnualUpdateForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership} annual update form {self.year}"
+
+    @property
+    def is_kept_record(self) -> bool:
+        return self.status != self.Status.DRAFT or self.submitted_at is not None

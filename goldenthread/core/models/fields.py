@@ -1,8 +1,147 @@
+"""Fields that keep what is stored within what can be stored, read back and shown.
+
+Free text has a limit on every field (said in the form's hint) and refuses characters that
+cannot be stored or that disguise it; numbers fit their column; dates and years fall in a
+sensible range. `check_bounds` applies every one of these rules to an object before it is
+saved, whichever way the write came (a page, the admin, an import, a command, the API):
+`goldenthread.core.apps` runs it before every save of the domain's models, and the bulk
+writers call it themselves. The rules themselves are in `goldenthread.rules.inputs`.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
 
 from goldenthread.rules import Period, PeriodError
+from goldenthread.rules.inputs import (
+    date_problem,
+    fit,
+    number_problem,
+    text_problem,
+    year_problem,
+)
+
+# How much free text each kind of field takes. Limits are generous for what each is for,
+# and small enough that no page or document someone can trigger takes long to draw.
+NOTE = 500  # a note on a result, a review note: a line or two
+SHORT_TEXT = 1_000  # an indicator's definition: printed for every indicator of a plan
+TEXT = 2_000  # a description, a comment, a result's commentary: a paragraph or two
+LONG_TEXT = 6_000  # a narrative written once a quarter or a year: highlights, minutes
+
+
+@deconstructible
+class TextRule:
+    """Free text of at most `limit` characters (any length when None), without control
+    or hidden text-direction characters."""
+
+    def __init__(self, limit: int | None = None):
+        self.limit = limit
+
+    def __call__(self, value: object) -> None:
+        text = str(value)
+        # Codes as Django's own, so a form's error_messages can word them for its field.
+        if self.limit is not None and len(text) > self.limit:
+            raise ValidationError(text_problem(text, self.limit), code="max_length")
+        if problem := text_problem(text):
+            raise ValidationError(problem, code="characters")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TextRule) and other.limit == self.limit
+
+
+@deconstructible
+class YearRule:
+    """A financial year (the calendar year it starts in) within the range dates have."""
+
+    def __call__(self, value: int) -> None:
+        if problem := year_problem(value):
+            raise ValidationError(problem, code="year")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, YearRule)
+
+
+def text_formfield(limit: int, **kwargs) -> forms.CharField:
+    """A form field for free text that applies the same rule as the model: the limit is
+    checked on the server and said in the hint, never cut off by the browser (GOV.UK:
+    a `maxlength` silently truncates what people paste)."""
+    field = forms.CharField(validators=[TextRule(limit)], **kwargs)
+    field.char_limit = limit
+    return field
+
+
+class _Limited:
+    """What LimitedCharField and LimitedTextField share: the text rule with the field's
+    own limit, and a form field that says the limit instead of enforcing it unseen."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+        # One message for the length, the rule's, rather than Django's as well.
+        self.validators[:] = [
+            *(v for v in self.validators if not isinstance(v, MaxLengthValidator)),
+            TextRule(max_length),
+        ]
+
+    def formfield(self, **kwargs):
+        field = super().formfield(**{"max_length": None, **kwargs})
+        if field is not None and not getattr(field, "choices", None):
+            field.validators.append(TextRule(self.max_length))
+            field.char_limit = self.max_length
+        return field
+
+
+class LimitedCharField(_Limited, models.CharField):
+    """A line of free text: a title, a name, a code."""
+
+
+class LimitedTextField(_Limited, models.TextField):
+    """Free text of a few lines or more, up to `max_length` characters. Unlike Django's
+    TextField, the limit is enforced on every save, not only in forms."""
+
+
+def check_bounds(instance: models.Model) -> None:
+    """Refuse, field by field, anything the database cannot keep or the product cannot
+    show: text over its limit or with forbidden characters, numbers too big for their
+    column, dates and years out of range. Numbers with more decimal places than the column
+    keeps are rounded, as the database would round them."""
+    errors: dict[str, list[ValidationError]] = {}
+    for field in instance._meta.concrete_fields:
+        if field.is_relation or field.primary_key:
+            continue
+        value = getattr(instance, field.attname)
+        if value is None or value == "":
+            continue
+        problem = None
+        if isinstance(field, models.DecimalField):
+            if not isinstance(value, Decimal):
+                try:
+                    value = field.to_python(value)
+                except ValidationError as error:
+                    errors[field.name] = error.error_list
+                    continue
+            problem = number_problem(
+                value, max_digits=field.max_digits, decimal_places=field.decimal_places
+            )
+            if problem is None:
+                setattr(instance, field.attname, fit(value, field.decimal_places))
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            if isinstance(value, datetime.date):
+                problem = date_problem(value)
+        elif isinstance(field, LimitedCharField | LimitedTextField | models.IntegerField):
+            try:
+                field.run_validators(value)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+                continue
+        if problem:
+            errors[field.name] = [ValidationError(problem, code="bounds")]
+    if errors:
+        raise ValidationError(errors)
 
 
 class PeriodField(models.CharField):

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from goldenthread.rules import Frequency, Period, Polarity, Rag, ToleranceKind, rag
 
-from .fields import PeriodField
+from .fields import NOTE, SHORT_TEXT, TEXT, LimitedCharField, LimitedTextField, PeriodField
 from .people import Organisation, Partnership, User
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 6}
@@ -31,10 +31,10 @@ class Indicator(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="indicators"
     )
-    code = models.CharField(max_length=20)
-    title = models.CharField(max_length=300)
-    definition = models.TextField(blank=True)
-    unit = models.CharField(
+    code = LimitedCharField(max_length=20)
+    title = LimitedCharField(max_length=300)
+    definition = LimitedTextField(blank=True, max_length=SHORT_TEXT)
+    unit = LimitedCharField(
         max_length=60, blank=True, help_text="For example %, rate per 10,000, count."
     )
     decimals = models.PositiveSmallIntegerField(default=0)
@@ -47,7 +47,7 @@ class Indicator(models.Model):
     roll_up = models.CharField(max_length=10, choices=RollUp.choices, default=RollUp.LATEST)
     baseline = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
     baseline_period = PeriodField(null=True, blank=True)
-    data_source = models.TextField(blank=True)
+    data_source = LimitedTextField(blank=True, max_length=NOTE)
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_indicators"
     )
@@ -189,10 +189,12 @@ class Result(PeriodValue):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="results")
     value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
     not_available = models.BooleanField(default=False)
-    not_available_reason = models.TextField(blank=True)
-    note = models.TextField(blank=True)
-    commentary = models.TextField(
-        blank=True, help_text="Why the result is where it is, and what is being done."
+    not_available_reason = LimitedTextField(blank=True, max_length=NOTE)
+    note = LimitedTextField(blank=True, max_length=NOTE)
+    commentary = LimitedTextField(
+        blank=True,
+        help_text="Why the result is where it is, and what is being done.",
+        max_length=TEXT,
     )
     entered_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -11,7 +11,8 @@ from simple_history.models import HistoricalRecords
 
 from goldenthread.rules import ActionState, Period
 
-from .fields import PeriodField
+from .deletion import keep_the_record
+from .fields import LONG_TEXT, NOTE, TEXT, LimitedTextField, PeriodField, YearRule
 from .indicators import Indicator
 from .people import Partnership, User
 from .plans import Action, Risk
@@ -55,13 +56,17 @@ class Return(models.Model):
         SIGNED_OFF = "signed_off", "Signed off"
         RETURNED = "returned", "Returned for changes"
 
-    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="returns")
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="returns")
+    round = models.ForeignKey(ReportingRound, on_delete=keep_the_record, related_name="returns")
+    partnership = models.ForeignKey(Partnership, on_delete=keep_the_record, related_name="returns")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     deadline = models.DateField()
-    highlights = models.TextField(blank=True, help_text="What went well this quarter.")
-    exceptions = models.TextField(
-        blank=True, help_text="What is off track, and what is being done."
+    highlights = LimitedTextField(
+        blank=True, help_text="What went well this quarter.", max_length=LONG_TEXT
+    )
+    exceptions = LimitedTextField(
+        blank=True,
+        help_text="What is off track, and what is being done.",
+        max_length=LONG_TEXT,
     )
     draft = models.JSONField(
         default=dict,
@@ -76,7 +81,7 @@ class Return(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    returned_reason = models.TextField(blank=True)
+    returned_reason = LimitedTextField(blank=True, max_length=TEXT)
     version = IntegerVersionField()
 
     history = HistoricalRecords(excluded_fields=["version", "draft"])
@@ -113,6 +118,11 @@ class Return(models.Model):
     def is_locked(self) -> bool:
         return self.status == self.Status.SIGNED_OFF
 
+    @property
+    def is_kept_record(self) -> bool:
+        """Once submitted, a return is part of the record: never deleted."""
+        return self.status != self.Status.OPEN or self.submitted_at is not None
+
 
 class ActionUpdate(models.Model):
     """Progress on an action, as reported in a return."""
@@ -123,7 +133,7 @@ class ActionUpdate(models.Model):
     )
     state = models.CharField("status", max_length=12, choices=ActionState.choices())
     percent_complete = models.PositiveSmallIntegerField()
-    commentary = models.TextField(blank=True)
+    commentary = LimitedTextField(blank=True, max_length=TEXT)
     by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now=True)
 
@@ -151,7 +161,7 @@ class RiskReview(models.Model):
     )
     likelihood = models.PositiveSmallIntegerField()
     impact = models.PositiveSmallIntegerField()
-    note = models.TextField(blank=True)
+    note = LimitedTextField(blank=True, max_length=NOTE)
     next_review = models.DateField()
     by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now=True)
@@ -179,7 +189,7 @@ class CorrectiveAction(models.Model):
         Indicator, on_delete=models.CASCADE, related_name="corrective_actions"
     )
     period = PeriodField()
-    description = models.TextField("what will change")
+    description = LimitedTextField("what will change", max_length=TEXT)
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -213,7 +223,9 @@ class Budget(models.Model):
     """What the partnership (or one action) has to spend in a financial year."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="budgets")
-    year = models.PositiveIntegerField(help_text="Financial year it starts, e.g. 2025 for 2025/26.")
+    year = models.PositiveIntegerField(
+        validators=[YearRule()], help_text="Financial year it starts, e.g. 2025 for 2025/26."
+    )
     action = models.ForeignKey(
         Action, null=True, blank=True, on_delete=models.CASCADE, related_name="budgets"
     )
@@ -266,6 +278,8 @@ class Spend(models.Model):
                 condition=Q(action__isnull=False),
                 name="one_action_spend_per_quarter",
             ),
+            # A refund corrects the quarter it refunds (services.finance says why).
+            models.CheckConstraint(condition=Q(amount__gte=0), name="spend_not_negative"),
         ]
 
     def __str__(self) -> str:

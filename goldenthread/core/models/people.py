@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from .fields import TEXT, LimitedCharField, LimitedTextField
+
 
 class Organisation(models.Model):
     """A partner body: the council, police, NHS, fire, a charity, a business."""
@@ -19,7 +21,7 @@ class Organisation(models.Model):
         EDUCATION = "education", "Education"
         OTHER = "other", "Other public body"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = LimitedCharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
 
     class Meta:
@@ -36,7 +38,7 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
-    job_title = models.CharField(max_length=200, blank=True)
+    job_title = LimitedCharField(max_length=200, blank=True)
     is_performance_team = models.BooleanField(
         "council performance team",
         default=False,
@@ -59,9 +61,9 @@ class PartnershipQuerySet(models.QuerySet):
 
 
 class Partnership(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=40, blank=True)
-    purpose = models.TextField(blank=True)
+    name = LimitedCharField(max_length=200, unique=True)
+    short_name = LimitedCharField(max_length=40, blank=True)
+    purpose = LimitedTextField(blank=True, max_length=TEXT)
     lead_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="led_partnerships"
     )
@@ -83,6 +85,9 @@ class Partnership(models.Model):
         default=False,
         help_text="Illustrative demonstration data: its pages say so.",
     )
+    # A partnership that has ended is closed, not deleted: its record stays, read only.
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = LimitedTextField(blank=True, max_length=TEXT)
 
     objects = PartnershipQuerySet.as_manager()
     # Publishing a public page, or taking it down, is on the record.
@@ -96,6 +101,10 @@ class Partnership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partnership", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class Role(models.TextChoices):

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from goldenthread.rules import ActionState, Frequency, Period, periods_in_years
 
-from .fields import PeriodField
+from .fields import LONG_TEXT, TEXT, LimitedCharField, LimitedTextField, PeriodField, YearRule
 from .people import Organisation, Partnership, User
 from .strategy import Outcome
 
@@ -27,17 +27,19 @@ class Plan(models.Model):
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
     )
-    title = models.CharField(max_length=200)
-    vision = models.TextField(blank=True)
-    key_issues = models.TextField(blank=True, help_text="The key issues the plan addresses.")
+    title = LimitedCharField(max_length=200)
+    vision = LimitedTextField(blank=True, max_length=TEXT)
+    key_issues = LimitedTextField(
+        blank=True, help_text="The key issues the plan addresses.", max_length=LONG_TEXT
+    )
     first_year = models.PositiveIntegerField(
-        help_text="Financial year it starts, e.g. 2024 for 2024/25."
+        validators=[YearRule()], help_text="Financial year it starts, e.g. 2024 for 2024/25."
     )
     last_year = models.PositiveIntegerField(
-        help_text="Financial year it ends, e.g. 2026 for 2026/27."
+        validators=[YearRule()], help_text="Financial year it ends, e.g. 2026 for 2026/27."
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    revision_reason = models.TextField(blank=True)
+    revision_reason = LimitedTextField(blank=True, max_length=TEXT)
     approved_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -99,9 +101,9 @@ class Objective(models.Model):
     stays the same across plan versions so a revision can be compared with the last."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
-    ref = models.CharField("reference", max_length=20)
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    ref = LimitedCharField("reference", max_length=20)
+    title = LimitedCharField(max_length=300)
+    description = LimitedTextField(blank=True, max_length=TEXT)
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_objectives"
     )
@@ -139,9 +141,9 @@ class ActionQuerySet(models.QuerySet):
 
 class Action(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
-    ref = models.CharField("reference", max_length=20)
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    ref = LimitedCharField("reference", max_length=20)
+    title = LimitedCharField(max_length=300)
+    description = LimitedTextField(blank=True, max_length=TEXT)
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_actions"
     )
@@ -158,7 +160,7 @@ class Action(models.Model):
     )
     percent_complete = models.PositiveSmallIntegerField(default=0)
     completed_on = models.DateField(null=True, blank=True)
-    closed_reason = models.TextField(blank=True)
+    closed_reason = LimitedTextField(blank=True, max_length=TEXT)
     raised_at = models.ForeignKey(
         "ReviewMeeting",
         null=True,
@@ -213,15 +215,15 @@ class Risk(models.Model):
     objective = models.ForeignKey(
         Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="risks"
     )
-    ref = models.CharField("reference", max_length=20)
-    title = models.CharField(max_length=300)
-    cause = models.TextField(blank=True)
-    consequence = models.TextField(blank=True)
+    ref = LimitedCharField("reference", max_length=20)
+    title = LimitedCharField(max_length=300)
+    cause = LimitedTextField(blank=True, max_length=TEXT)
+    consequence = LimitedTextField(blank=True, max_length=TEXT)
     inherent_likelihood = models.PositiveSmallIntegerField()
     inherent_impact = models.PositiveSmallIntegerField()
     residual_likelihood = models.PositiveSmallIntegerField()
     residual_impact = models.PositiveSmallIntegerField()
-    mitigation = models.TextField(blank=True)
+    mitigation = LimitedTextField(blank=True, max_length=TEXT)
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_risks"
     )
@@ -307,7 +309,7 @@ class Milestone(models.Model):
     """A dated step towards an action, so progress can be seen before the due date."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=300)
+    title = LimitedCharField(max_length=300)
     due_date = models.DateField()
     done_on = models.DateField(null=True, blank=True)
 
@@ -325,12 +327,12 @@ class SmartWaiver(models.Model):
     failure: one per failure, so the board can see what it knowingly accepted."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="smart_waivers")
-    subject = models.CharField(
+    subject = LimitedCharField(
         max_length=300, help_text="What failed, e.g. “O2” or “CS03 2026/27”."
     )
-    criterion = models.CharField(max_length=20)
-    failure = models.TextField()
-    reason = models.TextField()
+    criterion = LimitedCharField(max_length=20)
+    failure = LimitedTextField(max_length=TEXT)
+    reason = LimitedTextField(max_length=TEXT)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

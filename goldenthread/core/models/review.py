@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .fields import PeriodField
+from .fields import LONG_TEXT, TEXT, LimitedCharField, LimitedTextField, PeriodField
 from .indicators import Indicator
 from .people import Partnership, User
 from .plans import Action, Objective
@@ -20,8 +20,8 @@ class Area(models.Model):
     """A place others publish statistics for: a local authority, a region, England. Coded
     with ONS codes (E08000009 is Trafford; E92000001 is England)."""
 
-    code = models.CharField(max_length=12, unique=True)
-    name = models.CharField(max_length=200)
+    code = LimitedCharField(max_length=12, unique=True)
+    name = LimitedCharField(max_length=200)
 
     class Meta:
         ordering = ["name"]
@@ -33,8 +33,8 @@ class Area(models.Model):
 class ComparatorGroup(models.Model):
     """A list of areas to compare with, such as CIPFA nearest neighbours."""
 
-    name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    name = LimitedCharField(max_length=200, unique=True)
+    description = LimitedTextField(blank=True, max_length=TEXT)
     areas = models.ManyToManyField(Area, related_name="groups", blank=True)
 
     class Meta:
@@ -53,7 +53,7 @@ class ComparatorValue(models.Model):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="values")
     period = PeriodField()
     value = models.DecimalField(**VALUE_DIGITS)
-    source = models.CharField(max_length=300, blank=True)
+    source = LimitedCharField(max_length=300, blank=True)
     imported_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -75,8 +75,8 @@ class ComparatorMapping(models.Model):
     """Remembers which of our indicators a published indicator (and measure) is, so a
     second import of the same kind of file needs no mapping."""
 
-    source_indicator = models.CharField(max_length=400)
-    source_measure = models.CharField(max_length=200, blank=True)
+    source_indicator = LimitedCharField(max_length=400)
+    source_measure = LimitedCharField(max_length=200, blank=True)
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="comparator_mappings"
     )
@@ -104,9 +104,9 @@ class ReviewMeeting(models.Model):
     )
     period = PeriodField(help_text="The quarter reviewed, like 2025/26 Q3.")
     held_on = models.DateField()
-    went_well = models.TextField("what went well", blank=True)
-    challenges = models.TextField(blank=True)
-    decisions = models.TextField(blank=True)
+    went_well = LimitedTextField("what went well", blank=True, max_length=LONG_TEXT)
+    challenges = LimitedTextField(blank=True, max_length=LONG_TEXT)
+    decisions = LimitedTextField(blank=True, max_length=LONG_TEXT)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -130,8 +130,8 @@ class Attendee(models.Model):
     person = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    name = models.CharField(max_length=200)
-    organisation = models.CharField(max_length=200, blank=True)
+    name = LimitedCharField(max_length=200)
+    organisation = LimitedCharField(max_length=200, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.MEMBER)
 
     class Meta:
@@ -155,7 +155,7 @@ class Comment(models.Model):
         "Return", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="comments")
-    body = models.TextField()
+    body = LimitedTextField(max_length=TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,10 +182,10 @@ class Feedback(models.Model):
     author = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="feedback_given"
     )
-    about = models.CharField(max_length=300, blank=True, help_text="What the feedback is about.")
-    body = models.TextField()
+    about = LimitedCharField(max_length=300, blank=True, help_text="What the feedback is about.")
+    body = LimitedTextField(max_length=TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
-    answer = models.TextField(blank=True)
+    answer = LimitedTextField(blank=True, max_length=TEXT)
     answered_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -219,16 +219,16 @@ class Lesson(models.Model):
         OTHER_SECTOR = "other_sector", "Another sector"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="lessons")
-    title = models.CharField(max_length=300)
-    what_happened = models.TextField()
+    title = LimitedCharField(max_length=300)
+    what_happened = LimitedTextField(max_length=LONG_TEXT)
     outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.WORKED)
     source = models.CharField(
         max_length=20, choices=Source.choices, default=Source.THIS_PARTNERSHIP
     )
-    source_detail = models.CharField(
+    source_detail = LimitedCharField(
         max_length=300, blank=True, help_text="Which partnership, council, organisation or sector."
     )
-    tags = models.CharField(
+    tags = LimitedCharField(
         max_length=300, blank=True, help_text="Comma-separated, like “youth, early help”."
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="lessons")
@@ -255,7 +255,7 @@ class ImprovementPlan(models.Model):
         Indicator, on_delete=models.CASCADE, related_name="improvement_plans"
     )
     triggered_by = PeriodField(help_text="The second red period in a row.")
-    summary = models.TextField("what will be done")
+    summary = LimitedTextField("what will be done", max_length=TEXT)
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -264,7 +264,7 @@ class ImprovementPlan(models.Model):
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_reason = models.TextField(blank=True)
+    closed_reason = LimitedTextField(blank=True, max_length=TEXT)
 
     history = HistoricalRecords()
 

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Q
 
+from .fields import TEXT, LimitedCharField, LimitedTextField, YearRule
+
 
 class StrategicPlan(models.Model):
     """A council-wide high-level plan (Community Strategy, Corporate Plan, Local Area
@@ -12,15 +14,15 @@ class StrategicPlan(models.Model):
         LOCAL_AREA_AGREEMENT = "laa", "Local Area Agreement"
         OTHER = "other", "Other high-level plan"
 
-    title = models.CharField(max_length=200)
+    title = LimitedCharField(max_length=200)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     first_year = models.PositiveIntegerField(
-        help_text="Financial year it starts, e.g. 2024 for 2024/25."
+        validators=[YearRule()], help_text="Financial year it starts, e.g. 2024 for 2024/25."
     )
     last_year = models.PositiveIntegerField(
-        help_text="Financial year it ends, e.g. 2028 for 2028/29."
+        validators=[YearRule()], help_text="Financial year it ends, e.g. 2028 for 2028/29."
     )
-    description = models.TextField(blank=True)
+    description = LimitedTextField(blank=True, max_length=TEXT)
 
     class Meta:
         ordering = ["-first_year", "title"]
@@ -44,9 +46,9 @@ class Outcome(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    code = models.CharField(max_length=20)
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    code = LimitedCharField(max_length=20)
+    title = LimitedCharField(max_length=300)
+    description = LimitedTextField(blank=True, max_length=TEXT)
 
     class Meta:
         ordering = ["strategic_plan", "code"]

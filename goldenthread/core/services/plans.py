@@ -31,6 +31,16 @@ from goldenthread.rules import ActionState, Period
 
 from . import delete_audited, save_audited
 
+# A plan stays "clear and concise" (the guidance partnerships follow), and every document
+# made from it stays quick to make whatever is typed into it: a version holds at most so
+# many objectives, an objective so many actions, an action so many milestones, and a
+# partnership so many indicators (scripts/benchmarks/long_text_documents.py times a plan
+# at these limits with every text at its own).
+MAX_OBJECTIVES = 25
+MAX_ACTIONS = 15
+MAX_MILESTONES = 20
+MAX_INDICATORS = 80
+
 
 class PlanLocked(ValidationError):
     """The version is approved or superseded: it can only be changed by revising it."""
@@ -129,6 +139,11 @@ def save_objective(
     if foreign:
         raise ValidationError({"indicators": "Choose indicators of this partnership only."})
     if objective is None:
+        if plan.objectives.count() >= MAX_OBJECTIVES:
+            raise ValidationError(
+                f"A plan has at most {MAX_OBJECTIVES} objectives: to keep it clear and concise, "
+                "combine some or make them actions of another objective."
+            )
         objective = Objective(
             plan=plan,
             ref=next_ref(all_refs(Objective, plan.partnership), "O"),
@@ -190,6 +205,13 @@ def save_action(
     if start_date and due_date and due_date < start_date:
         raise ValidationError({"due_date": "Enter a due date on or after the start date."})
     milestones = sorted(milestones, key=lambda m: m.due_date)
+    if len(milestones) > MAX_MILESTONES:
+        raise ValidationError({"milestones": f"An action has at most {MAX_MILESTONES} milestones."})
+    if action is None and objective.actions.count() >= MAX_ACTIONS:
+        raise ValidationError(
+            f"An objective has at most {MAX_ACTIONS} actions: split the work between "
+            "objectives, or make smaller steps milestones of an action."
+        )
     for milestone in milestones:
         if (start_date and milestone.due_date < start_date) or (
             due_date and milestone.due_date > due_date
@@ -233,6 +255,11 @@ def remove_action(*, action: Action, by: User) -> None:
 def create_indicator(*, plan: Plan, objective: Objective | None, by: User, **fields) -> Indicator:
     """A new measure for the partnership, linked to an objective of the draft."""
     ensure_draft(plan)
+    if plan.partnership.indicators.count() >= MAX_INDICATORS:
+        raise ValidationError(
+            f"A partnership has at most {MAX_INDICATORS} indicators: choose the ones that "
+            "show best whether its objectives are being met."
+        )
     indicator = Indicator(partnership=plan.partnership, **fields)
     indicator.full_clean(validate_unique=True, validate_constraints=True)
     save_audited(indicator, by=by, reason="Added to the plan")

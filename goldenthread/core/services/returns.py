@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from goldenthread.core.access import Need, allows
+from goldenthread.core.access import Need, allows, require_open
 from goldenthread.core.models import (
     Action,
     ActionUpdate,
@@ -29,6 +29,7 @@ from goldenthread.core.models import (
     User,
     default_deadline,
 )
+from goldenthread.core.models.fields import check_bounds
 from goldenthread.core.monitoring import due_periods, return_contents
 from goldenthread.rules import ActionState, Frequency, Period, Rag
 
@@ -76,7 +77,8 @@ def open_quarter(
         period=period, defaults={"deadline": deadline, "opened_by": by}
     )
     have = set(round_.returns.values_list("partnership_id", flat=True))
-    for partnership in Partnership.objects.exclude(pk__in=have):
+    # A closed partnership reports no more: no new returns for it.
+    for partnership in Partnership.objects.exclude(pk__in=have).filter(closed_on__isnull=True):
         save_audited(
             Return(round=round_, partnership=partnership, deadline=round_.deadline),
             by=by,
@@ -127,14 +129,32 @@ def _check_owner(by: User, partnership: Partnership, owner_id: int | None, what:
         raise PermissionDenied(f"Only the lead or the owner can report {what}.")
 
 
-def record_results(*, ret: Return, by: User, results: Sequence[ResultInput]) -> int:
-    """Write results for indicators due in the return: new ones created, changed ones
-    updated, unchanged ones left alone — so the same input twice changes nothing. A
-    fixed number of queries however many rows. Returns how many rows changed.
+@transaction.atomic
+def record_results(
+    *, ret: Return, by: User, results: Sequence[ResultInput], how: str = "Results recorded"
+) -> int:
+    """Write results for indicators due in the return (a spreadsheet upload, or the API):
+    new ones created, changed ones updated, unchanged ones left alone — so the same input
+    twice changes nothing. A fixed number of queries however many rows. Returns how many
+    rows changed.
 
     Only rows that change something need the lead or the indicator's owner: a member
-    may send back a whole downloaded sheet, others' rows untouched."""
+    may send back a whole downloaded sheet, others' rows untouched. A change moves the
+    return's version, as saving the page does, so anyone who opened the return before it
+    is refused (ReturnConflict) rather than overwriting it unseen; `how` is the reason the
+    return's history gives."""
+    if not allows(by, ret.partnership, Need.CONTRIBUTE):
+        raise PermissionDenied("Only the partnership's leads and members fill in its return.")
+    # Locked, so the version moved below is the one in the database.
+    ret = Return.objects.select_for_update().select_related("round", "partnership").get(pk=ret.pk)
     _ensure_editable(ret)
+    changed = _write_results(ret, by, results)
+    if changed:
+        save_audited(ret, by=by, reason=how)
+    return changed
+
+
+def _write_results(ret: Return, by: User, results: Sequence[ResultInput]) -> int:
     if not results:
         return 0
     indicators = {i.pk: i for i in Indicator.objects.filter(partnership=ret.partnership)}
@@ -191,6 +211,7 @@ def record_results(*, ret: Return, by: User, results: Sequence[ResultInput]) -> 
                 setattr(result, name, value)
             result.entered_by, result.entered_at = by, now
             update.append(result)
+    _check_rows(indicators, [*create, *update])
     reason = f"{ret.period.label} return"
     with transaction.atomic():
         if create:
@@ -205,6 +226,22 @@ def record_results(*, ret: Return, by: User, results: Sequence[ResultInput]) -> 
             )
         _forget_drafts(ret, [*create, *update])
     return len(create) + len(update)
+
+
+def _check_rows(indicators: Mapping[int, Indicator], rows: Sequence[Result]) -> None:
+    """The rules every save checks (goldenthread.core.models.fields), for rows written in
+    bulk, which skips them: each problem named by its indicator and period."""
+    problems = []
+    for result in rows:
+        try:
+            check_bounds(result)
+        except ValidationError as error:
+            name = f"{indicators[result.indicator_id].code} {result.period.label}"
+            for field, messages in error.message_dict.items():
+                label = Result._meta.get_field(field).verbose_name
+                problems += [f"{name}, {label}: {message}" for message in messages]
+    if problems:
+        raise ValidationError(problems)
 
 
 def _forget_drafts(ret: Return, written: Sequence[Result]) -> None:
@@ -317,8 +354,9 @@ def save_return(
     draft: Mapping[str, str] | None = None,
 ) -> Return:
     """Save what was entered on the return page in one go. `version` is the return's
-    version when the page was opened: if someone saved since, nothing is written and
-    ReturnConflict says who. `draft` keeps what was typed but is not valid yet."""
+    version when the page was opened: if someone saved since (or it is missing), nothing
+    is written and ReturnConflict says who. `draft` keeps what was typed but is not valid
+    yet."""
     if not allows(by, ret.partnership, Need.CONTRIBUTE):
         raise PermissionDenied("Only the partnership's leads and members fill in its return.")
     _ensure_editable(ret)
@@ -329,8 +367,11 @@ def save_return(
         ret.exceptions = exceptions.strip()
     if draft is not None:
         ret.draft = dict(draft)
-    if version is not None:
-        ret.version = version
+    if version is None:
+        # Without the version the page was opened at, nobody can tell whether this would
+        # overwrite someone else's changes: refused, never taken as "no lock".
+        raise ReturnConflict(Return.objects.select_related("round", "partnership").get(pk=ret.pk))
+    ret.version = version
     ret._history_user = by
     try:
         # First, so a stale version stops everything below (django-concurrency); in a
@@ -341,7 +382,7 @@ def save_return(
         raise ReturnConflict(
             Return.objects.select_related("round", "partnership").get(pk=ret.pk)
         ) from error
-    record_results(ret=ret, by=by, results=results)
+    _write_results(ret, by, results)
     _save_corrective(ret, by, corrective)
     _save_actions(ret, by, actions)
     _save_reviews(ret, by, reviews)
@@ -410,14 +451,15 @@ def submit_return(*, ret: Return, by: User) -> Return:
     return save_audited(ret, by=by, reason="Submitted")
 
 
-def _require_performance_team(by: User) -> None:
+def _require_performance_team(by: User, ret: Return) -> None:
     if not by.is_performance_team:
         raise PermissionDenied("Only the council performance team does this.")
+    require_open(ret.partnership)
 
 
 @transaction.atomic
 def sign_off_return(*, ret: Return, by: User) -> Return:
-    _require_performance_team(by)
+    _require_performance_team(by, ret)
     if ret.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be signed off.")
     ret.status, ret.decided_by, ret.decided_at, ret.returned_reason = (
@@ -431,7 +473,7 @@ def sign_off_return(*, ret: Return, by: User) -> Return:
 
 @transaction.atomic
 def return_for_changes(*, ret: Return, by: User, reason: str) -> Return:
-    _require_performance_team(by)
+    _require_performance_team(by, ret)
     if ret.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be returned.")
     if not reason.strip():
@@ -449,7 +491,7 @@ def return_for_changes(*, ret: Return, by: User, reason: str) -> Return:
 
 @transaction.atomic
 def reopen_return(*, ret: Return, by: User, reason: str) -> Return:
-    _require_performance_team(by)
+    _require_performance_team(by, ret)
     if ret.status != Return.Status.SIGNED_OFF:
         raise ValidationError("Only a signed-off return can be reopened.")
     if not reason.strip():

@@ -27,6 +27,10 @@ EDITABLE = (
 )
 
 
+# Enough for any partnership's register, and a bound on what its pages and documents show.
+MAX_OPEN_RISKS = 60
+
+
 @transaction.atomic
 def create_risk(
     *,
@@ -47,6 +51,11 @@ def create_risk(
     """Add an open risk with the next free reference (R1, R2 …)."""
     # Lock the partnership so two people adding risks at once cannot take the same ref.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    if partnership.risks.filter(is_open=True).count() >= MAX_OPEN_RISKS:
+        raise ValidationError(
+            f"A partnership has at most {MAX_OPEN_RISKS} open risks: close those that no longer "
+            "threaten its aims, or combine risks with the same cause."
+        )
     risk = Risk(
         partnership=partnership,
         ref=next_ref(partnership),

@@ -9,12 +9,14 @@ from collections.abc import Mapping
 
 from concurrency.exceptions import RecordModifiedError
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from goldenthread.core.access import Need, allows
+from goldenthread.core.access import Need, allows, require_open
 from goldenthread.core.models import AnnualUpdateForm, Partnership, User
+from goldenthread.core.models.fields import TEXT
 from goldenthread.rules import Requirement
+from goldenthread.rules.inputs import text_problem
 
 from . import save_audited
 
@@ -52,9 +54,10 @@ def _require_lead(by: User, partnership: Partnership) -> None:
         raise PermissionDenied("Only the lead link officer can submit; others may read.")
 
 
-def _require_performance_team(by: User) -> None:
+def _require_performance_team(by: User, form: AnnualUpdateForm) -> None:
     if not by.is_performance_team:
         raise PermissionDenied("Only the council performance team accepts or returns the form.")
+    require_open(form.partnership)
 
 
 def _ensure_editable(form: AnnualUpdateForm) -> None:
@@ -70,16 +73,21 @@ def clean_self_assessment(
 ) -> dict[str, dict[str, str]]:
     """Keep only the five requirements and the known keys: the tracker's status and
     evidence when saved, the officer's view and comment."""
-    cleaned = {}
+    cleaned, problems = {}, {}
     for requirement in Requirement:
         entry = entries.get(requirement.value) or {}
         view = entry.get("view") or ""
+        comment = str(entry.get("comment") or "").strip()
+        if problem := text_problem(comment, TEXT):
+            problems[f"sa_{requirement.value}_comment"] = problem
         cleaned[requirement.value] = {
             "tracker": str(entry.get("tracker") or ""),
             "evidence": str(entry.get("evidence") or ""),
             "view": view if view in VIEWS else "",
-            "comment": str(entry.get("comment") or "").strip(),
+            "comment": comment,
         }
+    if problems:
+        raise ValidationError(problems)
     return cleaned
 
 
@@ -95,7 +103,8 @@ def save_update_form(
 ) -> AnnualUpdateForm:
     """Save the form as a draft, whatever state its answers are in: nothing typed is lost.
     `version` is the form's version when the page was opened (None for a new form); if
-    someone saved since, nothing is written and FormConflict carries the saved form."""
+    someone saved since, or the form exists and no version was given, nothing is written
+    and FormConflict carries the saved form."""
     _require_lead(by, partnership)
     form = (
         AnnualUpdateForm.objects.select_for_update()
@@ -107,8 +116,11 @@ def save_update_form(
         form = AnnualUpdateForm(partnership=partnership, year=year)
     else:
         _ensure_editable(form)
-        if version is not None:
-            form.version = version
+        if version is None:
+            # Opened before anyone had saved it, or sent without its version: either way
+            # this could overwrite what was saved since, unseen.
+            raise FormConflict(form)
+        form.version = version
     for name in TEXT_FIELDS:
         if name in answers:
             setattr(form, name, (answers[name] or "").strip())
@@ -120,6 +132,12 @@ def save_update_form(
             form.save()
     except RecordModifiedError as error:
         raise FormConflict(AnnualUpdateForm.objects.get(pk=form.pk)) from error
+    except IntegrityError as error:  # someone else started the same year's form just now
+        if not created:
+            raise
+        raise FormConflict(
+            AnnualUpdateForm.objects.get(partnership=partnership, year=year)
+        ) from error
     return form
 
 
@@ -164,7 +182,7 @@ def _ensure_submitted(form: AnnualUpdateForm) -> None:
 
 @transaction.atomic
 def accept_update_form(*, form: AnnualUpdateForm, by: User) -> AnnualUpdateForm:
-    _require_performance_team(by)
+    _require_performance_team(by, form)
     _ensure_submitted(form)
     form.status = AnnualUpdateForm.Status.ACCEPTED
     form.decided_by, form.decided_at, form.returned_reason = by, timezone.now(), ""
@@ -173,7 +191,7 @@ def accept_update_form(*, form: AnnualUpdateForm, by: User) -> AnnualUpdateForm:
 
 @transaction.atomic
 def return_update_form(*, form: AnnualUpdateForm, by: User, reason: str) -> AnnualUpdateForm:
-    _require_performance_team(by)
+    _require_performance_team(by, form)
     _ensure_submitted(form)
     reason = (reason or "").strip()
     if not reason:

@@ -102,3 +102,14 @@ def direction_text(direction: Direction | str) -> str:
 def fmt(value: Decimal | None, indicator) -> str:
     """A value as the indicator shows it: its decimals and unit."""
     return indicator.format_value(value)
+
+
+@register.simple_tag
+def text_limit_hint(model: str, field: str) -> str:
+    """ "You can enter up to 4,000 characters." for a model's text field, in forms written
+    by hand: {% text_limit_hint "core.Comment" "body" %}."""
+    from django.apps import apps
+
+    from goldenthread.rules.inputs import limit_hint
+
+    return limit_hint(apps.get_model(model)._meta.get_field(field).max_length)

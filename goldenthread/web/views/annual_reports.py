@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import Need, allows, get_partnership_for_user
 from goldenthread.core.models import AnnualReport, Partnership, User
+from goldenthread.core.monitoring import unconfirmed_periods
 from goldenthread.core.services import annual_reports as services
 from goldenthread.documents.annual_report import (
     AnnualReportContent,
@@ -32,13 +33,12 @@ from goldenthread.documents.annual_report import (
     annual_report_pdf,
 )
 from goldenthread.rules import Frequency, Period
+from goldenthread.rules.inputs import year_problem
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import apply_errors, posted
+from goldenthread.web.forms import apply_errors, posted, text_field
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# Years a report can be asked for; anything else is not a page.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def may_preview(user: User, partnership: Partnership) -> bool:
@@ -48,7 +48,7 @@ def may_preview(user: User, partnership: Partnership) -> bool:
 
 
 def _check_year(year: int) -> Period:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if year_problem(year):
         raise Http404("No such year.")
     return Period(Frequency.ANNUAL, year, 1)
 
@@ -148,6 +148,13 @@ def annual_report(request: HttpRequest, partnership_id: int, year: int) -> HttpR
             "may_preview": may_preview(request.user, partnership),
             "is_lead": allows(request.user, partnership, Need.LEAD),
             "year_ended": fy.end < timezone.localdate(),
+            "awaiting": sorted(
+                p
+                for p in unconfirmed_periods(partnership)
+                if p.frequency == Frequency.QUARTERLY and p.year == year
+            )
+            if choice.is_preview
+            else [],
         },
     )
 
@@ -195,7 +202,9 @@ def annual_report_docx_view(request: HttpRequest, partnership_id: int, year: int
 
 
 class CommentaryForm(forms.Form):
-    commentary = forms.CharField(
+    commentary = text_field(
+        AnnualReport,
+        "commentary",
         label="Your commentary on the year",
         help_text=(
             "Written for board members and the public: what the year meant, what you are "
@@ -207,7 +216,9 @@ class CommentaryForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    note = forms.CharField(
+    note = text_field(
+        AnnualReport,
+        "correction_note",
         label="What does the new edition correct?",
         help_text="Shown at the top of the new edition, for example “The 2025/26 Q4 result "
         "for CS03 was entered wrongly: it is 2.1%, not 2.3%.”",

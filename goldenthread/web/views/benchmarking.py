@@ -41,7 +41,7 @@ from goldenthread.core.benchmarking import (
     remembered_mappings,
 )
 from goldenthread.core.charts.benchmark import benchmark_chart
-from goldenthread.core.models import ComparatorGroup, Indicator
+from goldenthread.core.models import ComparatorGroup, ComparatorValue, Indicator
 from goldenthread.core.services.benchmarking import (
     ImportCounts,
     import_comparator_group,
@@ -53,6 +53,7 @@ from goldenthread.documents.comparators import COLUMNS, CheckedFile, Columns, Re
 from goldenthread.documents.return_sheets import TOO_BIG
 from goldenthread.rules import Benchmark
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import text_field
 from goldenthread.web.views.return_sheets import SizeLimit
 
 SHOWN_PROBLEMS = 200
@@ -83,11 +84,12 @@ class UploadForm(forms.Form):
         "A CSV or Excel (.xlsx) file of 5 MB or less, with a row of headings, then one row "
         "for each area, period and indicator.",
     )
-    source = forms.CharField(
+    source = text_field(
+        ComparatorValue,
+        "source",
         label="Where the figures come from (optional)",
         help_text="For example “Fingertips, OHID, March 2025”. Left blank, the file name is used.",
         required=False,
-        max_length=300,
         error_messages={"max_length": "Keep the source to 300 characters or fewer"},
     )
 
@@ -182,17 +184,20 @@ class IndicatorsForm(forms.Form):
 
 
 class GroupUploadForm(forms.Form):
-    name = forms.CharField(
+    name = text_field(
+        ComparatorGroup,
+        "name",
         label="Name of the group",
         help_text="For example “CIPFA nearest neighbours 2021”. Importing a group with the "
         "name of one that exists replaces its list of areas.",
-        max_length=200,
         error_messages={
             "required": "Enter a name for the group",
             "max_length": "Keep the name to 200 characters or fewer",
         },
     )
-    description = forms.CharField(
+    description = text_field(
+        ComparatorGroup,
+        "description",
         label="Description (optional)",
         help_text="Where the list comes from and when it was made.",
         required=False,

@@ -42,11 +42,9 @@ from goldenthread.core.finance import (
 from goldenthread.core.models import Partnership, Plan
 from goldenthread.core.services.finance import save_year_finance
 from goldenthread.rules import Frequency, Period, PeriodError, financial_year_of
+from goldenthread.rules.inputs import FIRST_YEAR, LAST_YEAR, NumberError, read_number
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted
-
-# Years a page can be asked for; the neighbours of each must be valid periods too.
-FIRST_YEAR, LAST_YEAR = 1901, 2998
 
 
 def chosen_year(request: HttpRequest, today: datetime.date) -> int:
@@ -222,22 +220,20 @@ class MoneyField(forms.Field):
     `what` names the amount in messages: "the 2025/26 Q2 spend for A1"."""
 
     widget = MoneyInput
-    NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
     def __init__(self, *, what: str, spend: bool = False, **kwargs):
         super().__init__(required=False, **kwargs)
         self.what, self.spend = what, spend
 
     def to_python(self, value) -> Decimal | None:
-        text = (value or "").strip()
-        if not text:
-            return None
-        number = re.sub(r"[£,\s]", "", text)
-        if not self.NUMBER.fullmatch(number):
+        try:
+            amount = read_number(str(value or ""), money=True)
+        except NumberError:
             raise ValidationError(
                 f"Enter {self.what} as an amount in pounds, like 12,500 or 12,500.50"
-            )
-        amount = Decimal(number)
+            ) from None
+        if amount is None:
+            return None
         if problem := amount_problem(amount, self.what, spend=self.spend):
             raise ValidationError(problem)
         return amount

@@ -45,7 +45,14 @@ from goldenthread.core.risks import possible_owners
 from goldenthread.core.services.improvement import close_improvement_plan, start_improvement_plan
 from goldenthread.core.services.lessons import record_lesson, update_lesson
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import DATE_FORMATS, DATE_WIDGET, apply_errors, posted
+from goldenthread.web.forms import (
+    DATE_FORMATS,
+    DATE_WIDGET,
+    DateField,
+    apply_errors,
+    posted,
+    text_field,
+)
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -80,15 +87,18 @@ class OwnerChoice(forms.ModelChoiceField):
 
 
 class LessonForm(forms.Form):
-    title = forms.CharField(
-        max_length=300,
+    title = text_field(
+        Lesson,
+        "title",
         help_text="In a few words, for example “Joint patrols with youth workers on Fridays”.",
         error_messages={
             "required": "Enter a title for the lesson",
             "max_length": "The title must be 300 characters or fewer",
         },
     )
-    what_happened = forms.CharField(
+    what_happened = text_field(
+        Lesson,
+        "what_happened",
         label="What happened",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What was tried, what came of it, and what you would do again or differently.",
@@ -112,16 +122,18 @@ class LessonForm(forms.Form):
             "invalid_choice": "Choose where the lesson came from",
         },
     )
-    source_detail = forms.CharField(
+    source_detail = text_field(
+        Lesson,
+        "source_detail",
         label="Which partnership, council service, organisation or sector",
         required=False,
-        max_length=300,
         help_text="Needed when the lesson came from another partnership, organisation or sector.",
         error_messages={"max_length": "This must be 300 characters or fewer"},
     )
-    tags = forms.CharField(
+    tags = text_field(
+        Lesson,
+        "tags",
         required=False,
-        max_length=1000,
         help_text="Separate tags with commas, for example “youth, early help”. They help "
         "others find the lesson.",
         error_messages={"max_length": "Tags must be 300 characters or fewer in all"},
@@ -214,7 +226,9 @@ class LessonSearchForm(forms.Form):
 
 
 class ImprovementForm(forms.Form):
-    summary = forms.CharField(
+    summary = text_field(
+        ImprovementPlan,
+        "summary",
         label="What will be done",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="The steps that will bring the indicator back on track, and what help is "
@@ -238,7 +252,7 @@ class ImprovementForm(forms.Form):
             "invalid_pk_value": "Choose actions of this partnership's approved plan",
         },
     )
-    review_date = forms.DateField(
+    review_date = DateField(
         label="Review date",
         input_formats=DATE_FORMATS,
         widget=DATE_WIDGET,
@@ -262,7 +276,9 @@ class ImprovementForm(forms.Form):
 
 
 class CloseImprovementForm(forms.Form):
-    reason = forms.CharField(
+    reason = text_field(
+        ImprovementPlan,
+        "closed_reason",
         label="Why is this improvement plan being closed?",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For example, the indicator has been green for two quarters. The reason "

@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import Need, get_partnership_for_user
 from goldenthread.core.models import AnnualReport, Indicator, Partnership
+from goldenthread.core.monitoring import published_results
 from goldenthread.core.performance import indicator_history
 from goldenthread.core.services import annual_reports as services
 from goldenthread.documents.annual_report import TrendChart, period_trend, year_label
@@ -177,7 +179,8 @@ class PublicReport:
 @require_GET
 def public_partnership(request: HttpRequest, partnership_id: int) -> HttpResponse:
     """No sign-in: anyone may read a public partnership's published indicators and
-    reports. Four queries."""
+    reports, with only the results that are confirmed (core.monitoring.published_results).
+    Six queries."""
     partnership = get_object_or_404(
         Partnership.objects.only("pk", "name", "is_public", "is_demo"),
         pk=partnership_id,
@@ -186,7 +189,7 @@ def public_partnership(request: HttpRequest, partnership_id: int) -> HttpRespons
     indicators = (
         Indicator.objects.filter(partnership=partnership, is_published=True)
         .order_by("code")
-        .prefetch_related("targets", "results")
+        .prefetch_related("targets", Prefetch("results", queryset=published_results(partnership)))
     )
     reports = list(
         AnnualReport.objects.filter(partnership=partnership, status=AnnualReport.Status.PUBLISHED)

@@ -119,7 +119,12 @@ def _upload(request: HttpRequest, ret: Return, limit: SizeLimit) -> HttpResponse
             if parsed.ok:
                 try:
                     with transaction.atomic():
-                        changed = record_results(ret=ret, by=request.user, results=parsed.rows)
+                        changed = record_results(
+                            ret=ret,
+                            by=request.user,
+                            results=parsed.rows,
+                            how="Spreadsheet uploaded",
+                        )
                 except (ValidationError, PermissionDenied) as error:
                     for message in getattr(error, "messages", None) or [str(error)]:
                         form.add_error("sheet", message)

@@ -155,16 +155,21 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
         if conflict is None:
             ret.refresh_from_db()
             contents = return_contents(ret)
-            # Keep what was typed; the version moves on so the next save is accepted.
-            data = request.POST.copy()
-            data["version"] = str(ret.version)
-            errors = form.errors
-            form = ReturnForm(data, contents=contents, editable=editable, lead=lead)
-            form.is_valid()
-            for name, field_errors in errors.items():
-                for error in field_errors:
-                    if name in form.fields and error not in form.errors.get(name, []):
-                        form.add_error(name, error)
+        # Keep what was typed; the version moves on so the next save is accepted (after a
+        # conflict, once the person has seen the other change beside their own).
+        data = request.POST.copy()
+        data["version"] = str((conflict or ret).version)
+        errors = form.errors
+        form = ReturnForm(data, contents=contents, editable=editable, lead=lead)
+        form.is_valid()
+        for name, field_errors in errors.items():
+            for error in field_errors:
+                if (
+                    name in form.fields
+                    and name != "version"
+                    and error not in form.errors.get(name, [])
+                ):
+                    form.add_error(name, error)
     else:
         fields = set(ReturnForm(contents=contents, editable=editable, lead=lead).fields)
         data = initial_data(contents, fields)

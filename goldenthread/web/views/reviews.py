@@ -22,10 +22,14 @@ from goldenthread.core.access import (
     get_return_for_user,
 )
 from goldenthread.core.models import (
+    Action,
     Attendee,
+    Comment,
+    Feedback,
     Membership,
     Objective,
     Partnership,
+    ReviewMeeting,
     User,
 )
 from goldenthread.core.reviews import (
@@ -50,7 +54,14 @@ from goldenthread.core.reviews import (
 from goldenthread.core.services import reviews as services
 from goldenthread.rules import Frequency, latest_ended
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import DATE_FORMATS, DATE_WIDGET, apply_errors, posted
+from goldenthread.web.forms import (
+    DATE_FORMATS,
+    DATE_WIDGET,
+    DateField,
+    apply_errors,
+    posted,
+    text_field,
+)
 
 # --- forms --------------------------------------------------------------------------------
 
@@ -84,7 +95,7 @@ class MeetingForm(forms.Form):
             "required": f"Enter the quarter the meeting reviewed, like {QUARTER_EXAMPLE}"
         },
     )
-    held_on = forms.DateField(
+    held_on = DateField(
         label="Date of the meeting",
         input_formats=DATE_FORMATS,
         widget=DATE_WIDGET,
@@ -100,19 +111,25 @@ class MeetingForm(forms.Form):
         label="People from the partnership who came",
         error_messages={"invalid_choice": "Choose people of this partnership only"},
     )
-    went_well = forms.CharField(
+    went_well = text_field(
+        ReviewMeeting,
+        "went_well",
         label="What went well",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Successes to celebrate and what helped them happen.",
     )
-    challenges = forms.CharField(
+    challenges = text_field(
+        ReviewMeeting,
+        "challenges",
         label="Challenges",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What could go better, what is getting in the way, and what would help.",
     )
-    decisions = forms.CharField(
+    decisions = text_field(
+        ReviewMeeting,
+        "decisions",
         label="Decisions",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -140,9 +157,9 @@ class GuestForm(forms.Form):
     """One person from outside the partnership. A row whose name and organisation are
     both empty is skipped."""
 
-    name = forms.CharField(label="Name", max_length=200, required=False)
-    organisation = forms.CharField(
-        label="Organisation or group (optional)", max_length=200, required=False
+    name = text_field(Attendee, "name", label="Name", required=False)
+    organisation = text_field(
+        Attendee, "organisation", label="Organisation or group (optional)", required=False
     )
     kind = forms.ChoiceField(
         label="Taking part as",
@@ -165,7 +182,7 @@ class GuestForm(forms.Form):
 class FollowUpForm(forms.Form):
     """One follow-up action. A row with nothing in it is skipped."""
 
-    title = forms.CharField(label="Action", max_length=300, required=False)
+    title = text_field(Action, "title", label="Action", required=False)
     objective = ObjectiveChoice(
         queryset=Objective.objects.none(),
         required=False,
@@ -179,7 +196,7 @@ class FollowUpForm(forms.Form):
         empty_label="Choose an owner",
         error_messages={"invalid_choice": "Choose a lead or member of this partnership"},
     )
-    due_date = forms.DateField(
+    due_date = DateField(
         label="Due date",
         required=False,
         input_formats=DATE_FORMATS,
@@ -227,7 +244,9 @@ FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=50)
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(
+    body = text_field(
+        Comment,
+        "body",
         label="Add a comment",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter your comment"},
@@ -235,13 +254,16 @@ class CommentForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    about = forms.CharField(
+    about = text_field(
+        Feedback,
+        "about",
         label="What is your feedback about? (optional)",
-        max_length=300,
         required=False,
         help_text="For example, an indicator, an action or the last review meeting.",
     )
-    body = forms.CharField(
+    body = text_field(
+        Feedback,
+        "body",
         label="Your feedback",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="What is working, what could be better, and any ideas. The lead will answer.",
@@ -250,7 +272,9 @@ class FeedbackForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
+    answer = text_field(
+        Feedback,
+        "answer",
         label="Your answer",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Thank them, say what will happen next, and who will do it.",

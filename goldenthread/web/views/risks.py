@@ -19,6 +19,7 @@ from goldenthread.core.access import (
     get_risk_for_user,
 )
 from goldenthread.core.models import Objective, Partnership, Plan, Risk, User
+from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.core.risks import (
     IMPACT_LABELS,
     LIKELIHOOD_LABELS,
@@ -36,7 +37,7 @@ from goldenthread.core.risks import (
 )
 from goldenthread.core.services.risks import close_risk, create_risk, update_risk
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import DATE_FORMATS, DATE_WIDGET
+from goldenthread.web.forms import DATE_FORMATS, DATE_WIDGET, DateField, text_field
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -90,26 +91,33 @@ class OwnerChoice(forms.ModelChoiceField):
 
 
 class RiskForm(forms.Form):
-    title = forms.CharField(
-        max_length=300,
+    title = text_field(
+        Risk,
+        "title",
         error_messages={
             "required": "Enter a title for the risk",
             "max_length": "The title must be 300 characters or fewer",
         },
     )
-    cause = forms.CharField(
+    cause = text_field(
+        Risk,
+        "cause",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What could happen, and why.",
     )
-    consequence = forms.CharField(
+    consequence = text_field(
+        Risk,
+        "consequence",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What it would mean for the partnership's aims.",
     )
     inherent_likelihood = score_field("inherent likelihood", LIKELIHOOD_HINT)
     inherent_impact = score_field("inherent impact", IMPACT_HINT)
-    mitigation = forms.CharField(
+    mitigation = text_field(
+        Risk,
+        "mitigation",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What is being done to make the risk less likely or less harmful.",
@@ -124,7 +132,7 @@ class RiskForm(forms.Form):
             "invalid_choice": "Choose an owner who is a lead or member of this partnership",
         },
     )
-    review_date = forms.DateField(
+    review_date = DateField(
         label="Next review date",
         input_formats=DATE_FORMATS,
         widget=DATE_WIDGET,
@@ -172,7 +180,8 @@ class RiskForm(forms.Form):
 
 
 class CloseRiskForm(forms.Form):
-    reason = forms.CharField(
+    reason = text_formfield(
+        TEXT,
         label="Why is this risk being closed?",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=(

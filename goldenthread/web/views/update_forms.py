@@ -21,11 +21,13 @@ from django.views.decorators.http import require_GET
 from goldenthread.core.access import Need, allows, get_partnership_for_user
 from goldenthread.core.compliance import Row, partnership_row, year_label
 from goldenthread.core.models import AnnualUpdateForm, Partnership
+from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.core.services import update_forms as services
 from goldenthread.documents.pdf import render_pdf
 from goldenthread.rules import Compliance, Requirement
+from goldenthread.rules.inputs import year_problem
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import DecisionForm, apply_errors, posted
+from goldenthread.web.forms import DecisionForm, apply_errors, posted, text_field
 
 READ_ONLY = "Only the lead link officer can submit; others may read."
 
@@ -86,7 +88,8 @@ class UpdateFormForm(forms.Form):
                 widget=forms.RadioSelect,
                 required=False,
             )
-            self.fields[f"sa_{requirement.value}_comment"] = forms.CharField(
+            self.fields[f"sa_{requirement.value}_comment"] = text_formfield(
+                TEXT,
                 label=f"Comment on {requirement.label.lower()}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
@@ -97,8 +100,13 @@ class UpdateFormForm(forms.Form):
     @staticmethod
     def _text(name: str) -> forms.CharField:
         label, hint = QUESTIONS[name]
-        return forms.CharField(
-            label=label, help_text=hint, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        return text_field(
+            AnnualUpdateForm,
+            name,
+            label=label,
+            help_text=hint,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 4}),
         )
 
     def answers(self) -> dict[str, str]:
@@ -141,7 +149,7 @@ def initial_data(saved: AnnualUpdateForm | None, row: Row) -> dict:
 
 
 def _year(year: int) -> int:
-    if not 1900 <= year <= 2999:
+    if year_problem(year):
         raise Http404("No such financial year.")
     return year
 
@@ -202,40 +210,44 @@ def update_form(request: HttpRequest, partnership_id: int, year: int) -> HttpRes
             )
             return redirect("update_form", partnership.pk, year)
         form = UpdateFormForm(request.POST, row=row)
-        form.is_valid()
-        try:
-            saved = services.save_update_form(
-                partnership=partnership,
-                year=year,
-                by=user,
-                version=form.cleaned_data.get("version"),
-                answers=form.answers(),
-                self_assessment=form.self_assessment(),
-            )
-        except services.FormConflict as error:
-            conflict = error.form
-            status = 409
-        else:
-            if "submit" not in request.POST:
-                messages.success(request, "Draft saved.")
-                return redirect("update_form", partnership.pk, year)
+        # An invalid form saves nothing, so nothing saved is lost; what was typed stays.
+        if form.is_valid():
             try:
-                services.submit_update_form(form=saved, by=user)
+                saved = services.save_update_form(
+                    partnership=partnership,
+                    year=year,
+                    by=user,
+                    version=form.cleaned_data.get("version"),
+                    answers=form.answers(),
+                    self_assessment=form.self_assessment(),
+                )
+            except services.FormConflict as error:
+                conflict = error.form
+                status = 409
             except ValidationError as error:
-                # Saved, but not complete: keep what was typed and say what is missing.
-                data = request.POST.copy()
-                data["version"] = str(saved.version)
-                form = UpdateFormForm(data, row=row)
-                form.is_valid()
                 apply_errors(form, error)
-                messages.warning(
-                    request, "Your answers are saved, but the form cannot be submitted yet."
-                )
             else:
-                messages.success(
-                    request, "Your annual update form has been submitted to the performance team."
-                )
-                return redirect("update_form", partnership.pk, year)
+                if "submit" not in request.POST:
+                    messages.success(request, "Draft saved.")
+                    return redirect("update_form", partnership.pk, year)
+                try:
+                    services.submit_update_form(form=saved, by=user)
+                except ValidationError as error:
+                    # Saved, but not complete: keep what was typed and say what is missing.
+                    data = request.POST.copy()
+                    data["version"] = str(saved.version)
+                    form = UpdateFormForm(data, row=row)
+                    form.is_valid()
+                    apply_errors(form, error)
+                    messages.warning(
+                        request, "Your answers are saved, but the form cannot be submitted yet."
+                    )
+                else:
+                    messages.success(
+                        request,
+                        "Your annual update form has been submitted to the performance team.",
+                    )
+                    return redirect("update_form", partnership.pk, year)
     else:
         form = UpdateFormForm(initial=initial_data(saved, row), row=row)
     return render(
