@@ -82,6 +82,31 @@ def check(user: User, partnership: Partnership, need: Need, owner_id: int | None
         raise PermissionDenied(_REFUSALS[need])
 
 
+def require(
+    user: User,
+    partnership: Partnership,
+    need: Need,
+    owner_id: int | None = None,
+    *,
+    refusal: str | None = None,
+) -> None:
+    """The services' check, first in every write: refuse (PermissionDenied, a 403 on a page
+    and in the API) anyone who may not do `need` in the partnership, in the service's own
+    words when it gives them, and any change to a closed partnership. Unlike the getters
+    below it never answers 404: a service is called with objects already found."""
+    if need is not Need.VIEW:
+        require_open(partnership)
+    if not allows(user, partnership, need, owner_id):
+        raise PermissionDenied(refusal or _REFUSALS[need])
+
+
+def require_performance_team(
+    user: User, *, refusal: str = "Only the council performance team does this."
+) -> None:
+    if not (user.is_authenticated and user.is_active and user.is_performance_team):
+        raise PermissionDenied(refusal)
+
+
 def require_open(partnership: Partnership) -> None:
     """Nothing of a closed partnership changes, whoever asks: its record is kept as it
     was when it closed (the performance team can reopen it)."""
@@ -159,6 +184,12 @@ def get_strategic_plan_for_user(user: User, pk: int) -> StrategicPlan:
     if not user.is_authenticated:
         raise Http404("Not found.")
     return get_object_or_404(StrategicPlan, pk=pk)
+
+
+def may_preview(user: User, partnership: Partnership) -> bool:
+    """A draft annual report is seen by the partnership's leads and members; viewers and
+    the performance team see what is published."""
+    return allows(user, partnership, Need.CONTRIBUTE)
 
 
 # --- the admin ---------------------------------------------------------------------------

@@ -19,7 +19,14 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from goldenthread.rules import Compliance, Frequency, Period, Requirement, financial_year_of
+from goldenthread.rules import (
+    Compliance,
+    Frequency,
+    Period,
+    Requirement,
+    financial_year_of,
+    year_label,
+)
 from goldenthread.rules.compliance import (
     Assessment,
     PlanFacts,
@@ -127,10 +134,6 @@ class Row:
 
     def cell(self, requirement: Requirement) -> Cell:
         return next(c for c in self.cells if c.requirement is requirement)
-
-
-def year_label(year: int) -> str:
-    return Period(Frequency.ANNUAL, year, 1).label
 
 
 def current_year(today: datetime.date | None = None) -> int:

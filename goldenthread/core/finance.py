@@ -22,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
-from goldenthread.rules import Frequency, Period
+from goldenthread.rules import Frequency, Period, year_label
 
 from .models import Action, Budget, Partnership, Plan, Spend
 
@@ -104,10 +104,6 @@ def amount_problem(amount: Decimal, what: str, *, spend: bool = False) -> str | 
 def year_quarters(year: int) -> list[Period]:
     """The four quarters of the financial year starting in `year` (2025 for 2025/26)."""
     return [Period(Frequency.QUARTERLY, year, n) for n in range(1, QUARTERS_IN_A_YEAR + 1)]
-
-
-def year_label(year: int) -> str:
-    return Period(Frequency.ANNUAL, year, 1).label
 
 
 @dataclass

@@ -88,6 +88,7 @@ from goldenthread.rules import (
     Rag,
     objective_status,
     status_rag,
+    year_label,
 )
 
 from . import word
@@ -678,10 +679,6 @@ def _value(hint, value):
 
 
 # --- reading the year -----------------------------------------------------------------------
-
-
-def year_label(year: int) -> str:
-    return Period(Frequency.ANNUAL, year, 1).label
 
 
 def year_plan(partnership: Partnership, year: int) -> Plan | None:

@@ -19,6 +19,7 @@ from goldenthread.rules.periods import (
     latest_ended,
     parse_published_period,
     periods_in_years,
+    year_label,
 )
 from goldenthread.rules.rag import (
     Direction,
@@ -95,4 +96,5 @@ __all__ = [
     "trend_forecast",
     "xmr",
     "year_end_period",
+    "year_label",
 ]

@@ -228,6 +228,11 @@ class Period:
         return Period(self.frequency, year, number + 1)
 
 
+def year_label(year: int) -> str:
+    """The financial year starting in `year` as councils write it: 2025 is "2025/26"."""
+    return Period(Frequency.ANNUAL, year, 1).label
+
+
 def financial_year_of(day: date) -> int:
     """The calendar year in which the financial year containing ``day`` starts."""
     return day.year if day.month >= 4 else day.year - 1

@@ -21,17 +21,13 @@ from simple_history.utils import bulk_update_with_history
 
 from goldenthread.core.access import Need, allows
 from goldenthread.core.models import AnnualReport, Indicator, Partnership, User
-from goldenthread.rules import Frequency, Period, PeriodError
+from goldenthread.rules import Frequency, Period, PeriodError, year_label
 
 from . import save_audited
 
 # The history entry's reason when the commentary is saved: the report reads it back to say
 # who wrote the commentary.
 COMMENTARY_REASON = "Annual report commentary saved"
-
-
-def year_label(year: int) -> str:
-    return Period(Frequency.ANNUAL, year, 1).label
 
 
 def _require_lead(partnership: Partnership, by: User, what: str) -> None:

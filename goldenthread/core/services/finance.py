@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import Model
 
 from goldenthread.core.access import Need, allows
-from goldenthread.core.finance import amount_problem, money, year_label
+from goldenthread.core.finance import amount_problem, money
 from goldenthread.core.models import Action, Budget, Partnership, Spend, User
-from goldenthread.rules import Frequency, Period, PeriodError
+from goldenthread.rules import Frequency, Period, PeriodError, year_label
 
 from . import delete_audited, save_audited
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from goldenthread.core.access import Need, allows, get_partnership_for_user
-from goldenthread.core.models import AnnualReport, Partnership, User
+from goldenthread.core.access import Need, allows, get_partnership_for_user, may_preview
+from goldenthread.core.models import AnnualReport, Partnership
 from goldenthread.core.monitoring import unconfirmed_periods
 from goldenthread.core.services import annual_reports as services
 from goldenthread.documents.annual_report import (
@@ -39,12 +39,6 @@ from goldenthread.web.forms import apply_errors, posted, text_field
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def may_preview(user: User, partnership: Partnership) -> bool:
-    """Leads and members see the draft; viewers and the performance team see what is
-    published."""
-    return allows(user, partnership, Need.CONTRIBUTE)
 
 
 def _check_year(year: int) -> Period:

@@ -25,10 +25,9 @@ from goldenthread.core.compliance import (
     compliance_for_user,
     partnership_row,
     year_choices,
-    year_label,
 )
 from goldenthread.documents.return_sheets import neutralise
-from goldenthread.rules import Compliance, Requirement, financial_year_of
+from goldenthread.rules import Compliance, Requirement, financial_year_of, year_label
 from goldenthread.web.decorators import minimum_role
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -37,11 +37,10 @@ from goldenthread.core.finance import (
     money,
     plain_amount,
     started_quarters,
-    year_label,
 )
 from goldenthread.core.models import Partnership, Plan
 from goldenthread.core.services.finance import save_year_finance
-from goldenthread.rules import Frequency, Period, PeriodError, financial_year_of
+from goldenthread.rules import Frequency, Period, PeriodError, financial_year_of, year_label
 from goldenthread.rules.inputs import FIRST_YEAR, LAST_YEAR, NumberError, read_number
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted

@@ -19,12 +19,12 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import Need, allows, get_partnership_for_user
-from goldenthread.core.compliance import Row, partnership_row, year_label
+from goldenthread.core.compliance import Row, partnership_row
 from goldenthread.core.models import AnnualUpdateForm, Partnership
 from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.core.services import update_forms as services
 from goldenthread.documents.pdf import render_pdf
-from goldenthread.rules import Compliance, Requirement
+from goldenthread.rules import Compliance, Requirement, year_label
 from goldenthread.rules.inputs import year_problem
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import DecisionForm, apply_errors, posted, text_field
