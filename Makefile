@@ -1,8 +1,9 @@
 # Golden Thread: build, run and test.
 #
 #   make run     set up .venv, migrate, load the demo data (first time), serve on 127.0.0.1:8000
-#   make test    install what the tests need, then the whole suite on SQLite and on PostgreSQL
-#   make lint    ruff check + ruff format --check
+#   make test    install what the tests need, check the layer contract, then the whole suite
+#                on SQLite and on PostgreSQL
+#   make lint    ruff check + ruff format --check + the layer contract (lint-imports)
 #   make bench   scripts/bench.py, if there is one
 #
 # make test PYTEST_ARGS="-k login -x" passes options to both pytest runs.
@@ -57,9 +58,13 @@ run: $(VENV)/.requirements.stamp
 test-deps: $(VENV)/.requirements-dev.stamp
 	scripts/install-test-deps.sh
 
-# Both runs always happen; the target fails if either did (pytest's 5, "no tests", included).
+# The layer contract ([tool.importlinter] in pyproject.toml) and both runs always happen; the
+# target fails if any of them did (pytest's 5, "no tests", included).
 test: test-deps
-	@sqlite=0
+	@layers=0
+	echo "== layer contract (lint-imports)"
+	$(VENV)/bin/lint-imports --no-cache --no-logo || layers=$$?
+	sqlite=0
 	echo "== pytest on SQLite"
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS) || sqlite=$$?
 	postgres=0
@@ -67,9 +72,10 @@ test: test-deps
 	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) || postgres=$$?
 	verdict() { case $$1 in 0) echo "passed" ;; 5) echo "FAILED (no tests collected)" ;; *) echo "FAILED (exit $$1)" ;; esac; }
 	echo
+	echo "== Layers:     $$(verdict $$layers)"
 	echo "== SQLite:     $$(verdict $$sqlite)"
 	echo "== PostgreSQL: $$(verdict $$postgres)"
-	[[ $$sqlite -eq 0 && $$postgres -eq 0 ]]
+	[[ $$layers -eq 0 && $$sqlite -eq 0 && $$postgres -eq 0 ]]
 
 # --- lint and bench -----------------------------------------------------------------------------
 
@@ -77,6 +83,7 @@ lint: $(VENV)/.requirements-dev.stamp
 	@status=0
 	$(VENV)/bin/ruff check . || status=1
 	$(VENV)/bin/ruff format --check . || status=1
+	$(VENV)/bin/lint-imports --no-cache --no-logo || status=1
 	exit $$status
 
 bench: $(VENV)/.requirements-dev.stamp

@@ -50,7 +50,7 @@ from django.core.files.storage import FileSystemStorage
 
 from goldenthread.core.models import Area, Indicator
 from goldenthread.core.services.benchmarking import ComparatorInput
-from goldenthread.documents.return_sheets import (
+from goldenthread.documents.return_sheets.upload import (
     EMPTY,
     NOT_XLSX,
     Refused,

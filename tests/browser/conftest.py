@@ -2,18 +2,28 @@
 
 Every test in this folder is marked `browser`, so `pytest -m "not browser"` skips them all.
 Playwright never downloads a browser here: we launch /usr/bin/chromium (or $GT_CHROMIUM).
+
+Shared by the tests here: the `demo` fixture, and signing in and out as a demo person
+(`from tests.browser.conftest import sign_in, sign_in_with_keyboard, sign_out`).
 """
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.browser.axe import assert_no_axe_violations
 
 # Playwright's sync API runs an event loop in the test thread, so Django would refuse ORM calls
 # from test code (SynchronousOnlyOperation) without this. Set before Django is set up.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 HERE = Path(__file__).resolve().parent
+
+DEMO_PASSWORD = "demo-password-1"  # every demo person's (README, "Demo sign-ins")
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -51,3 +61,40 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo world, loaded afresh for every test that asks for it. The live server
+    answers from another thread, so these tests need transactional_db, which empties the
+    database after each test; and many of them change the demo as they go."""
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """Sign in as a demo person through the sign-in form."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+def sign_in_with_keyboard(page: Page, base: str, username: str) -> None:
+    """Sign in as a demo person with the keyboard alone, checking the sign-in page with
+    axe-core and that the skip link comes first."""
+    page.goto(f"{base}/accounts/login/")
+    assert_no_axe_violations(page)
+    page.keyboard.press("Tab")
+    expect(page.locator(".govuk-skip-link")).to_be_focused()
+    page.get_by_label("Username").focus()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/")
+
+
+def sign_out(page: Page) -> None:
+    page.get_by_role("button", name="Sign out").click()

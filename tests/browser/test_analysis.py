@@ -1,20 +1,11 @@
 """The indicator page says what the numbers say: SPC chart and table, forecast,
 commentary; with too few points it says so instead of drawing."""
 
-import io
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Indicator
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+from tests.browser.conftest import sign_in_with_keyboard
 
 
 def test_indicator_page_says_what_the_numbers_say(page: Page, live_server, demo):

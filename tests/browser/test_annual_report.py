@@ -2,31 +2,13 @@
 publishes it and downloads the PDF; then chooses what is public, and an anonymous visitor
 reads the public page. Every page passes axe-core."""
 
-import io
-
-import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import AnnualReport, Partnership
 from goldenthread.rules import financial_year_of
 from tests.browser.axe import assert_no_axe_violations
-
-DEMO_PASSWORD = "demo-password-1"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+from tests.browser.conftest import sign_in
 
 
 def test_the_lead_publishes_the_report_and_the_public_reads_it(

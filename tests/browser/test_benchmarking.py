@@ -2,27 +2,17 @@
 opens an indicator's benchmark page; every benchmarking page passes axe-core, with and
 without errors, for the performance team and for a viewer."""
 
-import io
 import re
 from pathlib import Path
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from goldenthread.core.demo.benchmarking import load_benchmarking
 from goldenthread.core.models import ComparatorValue, Indicator
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
+from tests.browser.conftest import sign_in_with_keyboard
 
 REPO = Path(__file__).resolve().parents[2]
-EMPLOYMENT = REPO / "goldenthread" / "core" / "demo" / "data" / "economy" / "employment_rate.csv"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-    load_benchmarking()  # idempotent: a no-op once load_demo calls it itself
+EMPLOYMENT = REPO / "goldenthread" / "demo" / "data" / "economy" / "employment_rate.csv"
 
 
 def test_the_performance_team_imports_a_real_file_and_a_viewer_sees_the_benchmark(

@@ -2,23 +2,14 @@
 keyboard; the performance team accepts it and the tracker shows the requirement met.
 axe-core checks the tracker, the evidence page and the form (also with an error)."""
 
-import io
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import AnnualUpdateForm, Partnership
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
+from tests.browser.conftest import sign_in_with_keyboard, sign_out
 
 YEAR = 2025
 NAME = "Community Safety Partnership"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
 
 
 def form_cell(page: Page, partnership: Partnership):
@@ -65,7 +56,7 @@ def test_the_lead_submits_the_form_and_the_performance_team_accepts_it(
     page.keyboard.press("Enter")
     expect(page.locator(".govuk-notification-banner")).to_contain_text("has been submitted")
     expect(page.locator("#form-status")).to_contain_text("Submitted")
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
 
     # The performance team accepts it, and the tracker shows the requirement met.
     sign_in_with_keyboard(page, base, "performance")

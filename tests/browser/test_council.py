@@ -2,30 +2,13 @@
 it, filters by a strategic theme with the keyboard alone (no JavaScript needed: a GET
 form), and both pages pass axe-core."""
 
-import io
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Outcome, Partnership
 from tests.browser.axe import assert_no_axe_violations
-
-DEMO_PASSWORD = "demo-password-1"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+from tests.browser.conftest import sign_in
 
 
 def test_performance_team_filters_the_council_view_by_outcome_with_the_keyboard(

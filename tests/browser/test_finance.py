@@ -2,12 +2,9 @@
 sees the new figure in the finance summary; the finance page and its form (with and
 without errors) pass axe-core, for the lead and for a viewer."""
 
-import io
 import re
 from decimal import Decimal
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
@@ -15,12 +12,7 @@ from playwright.sync_api import Page, expect
 from goldenthread.core.models import Budget, Partnership
 from goldenthread.rules import financial_year_of
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+from tests.browser.conftest import sign_in_with_keyboard
 
 
 def test_the_lead_changes_the_budget_by_keyboard_and_sees_the_summary(

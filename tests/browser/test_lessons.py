@@ -3,26 +3,14 @@ it by searching across partnerships; a lead starts and closes an improvement pla
 indicator red two quarters running. axe-core checks every page, with and without errors."""
 
 import datetime
-import io
 from decimal import Decimal
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import ImprovementPlan, Indicator, Lesson, Partnership, Result, Target
 from goldenthread.rules import Frequency, Period
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+from tests.browser.conftest import sign_in_with_keyboard, sign_out
 
 
 def test_a_member_records_a_lesson_and_the_performance_team_finds_it(page: Page, live_server, demo):

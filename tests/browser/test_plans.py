@@ -2,21 +2,13 @@
 (watching the SMART check update as they type), sets targets, approves with reasons
 for the gaps, and compares the two versions. axe-core checks every page on the way."""
 
-import io
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Plan, PlanTarget, SmartWaiver
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+from tests.browser.conftest import sign_in_with_keyboard
 
 
 def test_lead_revises_checks_approves_and_compares_a_plan(page: Page, live_server, demo):

@@ -2,28 +2,15 @@
 uploads the spreadsheet, submits; the performance team signs it off. axe-core checks
 every page on the way."""
 
-import io
-
-import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Result, Return
 from goldenthread.rules import Period
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
+from tests.browser.conftest import sign_in_with_keyboard, sign_out
 
 QUARTER = "2025/26 Q4"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
 
 
 def test_a_quarter_from_opening_to_sign_off(page: Page, live_server, demo, tmp_path):

@@ -4,23 +4,15 @@ viewer gives feedback and the lead of that partnership answers it. axe-core chec
 review pages, a comments page and the feedback pages for the roles that see them."""
 
 import datetime
-import io
 import re
 
-import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Action, Feedback, Indicator, Partnership, ReviewMeeting
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+from tests.browser.conftest import sign_in_with_keyboard
 
 
 def test_a_review_meeting_with_an_outside_attendee_whose_follow_up_becomes_an_action(

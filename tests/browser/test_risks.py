@@ -2,20 +2,12 @@
 heat map's table; the register, the form (with and without errors) and the pace of change
 page pass axe-core."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Partnership, Risk
 from tests.browser.axe import assert_no_axe_violations
-from tests.browser.test_walk import sign_in_with_keyboard
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
+from tests.browser.conftest import sign_in_with_keyboard
 
 
 def type_into(page: Page, selector: str, text: str) -> None:

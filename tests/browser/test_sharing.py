@@ -1,30 +1,13 @@
 """A stakeholder (the demo viewer) opens their partnership's plan on a page and full plan,
 both pass axe-core, and the PDF and Word files download."""
 
-import io
 import zipfile
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Plan
 from tests.browser.axe import assert_no_axe_violations
-
-DEMO_PASSWORD = "demo-password-1"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+from tests.browser.conftest import sign_in
 
 
 def test_a_viewer_reads_and_downloads_the_plan(page: Page, live_server, demo):

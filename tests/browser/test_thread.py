@@ -3,31 +3,14 @@ open the Corporate Plan's thread and their own partnership's; every page passes 
 shows the diagram with its title, and lists the objectives; every link in the list is
 reachable with the keyboard."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from goldenthread.core.demo.world import CORPORATE_PLAN
 from goldenthread.core.models import Partnership, StrategicPlan, User
 from goldenthread.core.performance import current_plan
+from goldenthread.demo.catalogue import CORPORATE_PLAN
 from tests.browser.axe import assert_no_axe_violations
-
-DEMO_PASSWORD = "demo-password-1"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
+from tests.browser.conftest import sign_in
 
 
 def own_partnership(username: str) -> Partnership:

@@ -2,36 +2,14 @@
 page must pass axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) and show only what the role
 may see."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from goldenthread.core.models import Indicator, Partnership, User
 from tests.browser.axe import assert_no_axe_violations
-
-DEMO_PASSWORD = "demo-password-1"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=io.StringIO())
-
-
-def sign_in_with_keyboard(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    assert_no_axe_violations(page)
-    page.keyboard.press("Tab")
-    expect(page.locator(".govuk-skip-link")).to_be_focused()
-    page.get_by_label("Username").focus()
-    page.keyboard.type(username)
-    page.keyboard.press("Tab")
-    expect(page.get_by_label("Password")).to_be_focused()
-    page.keyboard.type(DEMO_PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{base}/")
+from tests.browser.conftest import sign_in, sign_in_with_keyboard
 
 
 def visible_partnerships(username: str) -> set[str]:
@@ -96,18 +74,10 @@ def test_pages_break_no_content_security_policy(browser, live_server, demo):
     page.on(
         "console", lambda message: refused.append(message.text) if message.type == "error" else None
     )
-    sign_in_with_keyboard_without_axe(page, live_server.url, "lead")
+    sign_in(page, live_server.url, "lead")
     page.get_by_role("link", name="Community Safety Partnership").click()
     page.locator("table.gt-table a[href^='/indicators/']").first.click()
     page.wait_for_load_state("networkidle")
     assert refused == []
     assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
     context.close()
-
-
-def sign_in_with_keyboard_without_axe(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
