@@ -1,4 +1,4 @@
-"""HTML templates to PDF with WeasyPrint, for any document (plans now, annual reports later).
+"""HTML templates to PDF with WeasyPrint, for any document (plans, annual reports, update forms).
 
 The PDF is tagged (PDF/UA-1), so screen readers get its headings, lists and tables; its
 language and title come from the template's `<html lang>` and `<title>`, and WeasyPrint

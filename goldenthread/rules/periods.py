@@ -233,6 +233,13 @@ def year_label(year: int) -> str:
     return Period(Frequency.ANNUAL, year, 1).label
 
 
+def long_date(day: date | None) -> str:
+    """A date as reports and letters write it, "12 May 2026"; "" for no date."""
+    if day is None:
+        return ""
+    return f"{day.day} {_MONTH_NAMES[day.month - 1].title()} {day.year}"
+
+
 def financial_year_of(day: date) -> int:
     """The calendar year in which the financial year containing ``day`` starts."""
     return day.year if day.month >= 4 else day.year - 1

@@ -11,6 +11,7 @@ import tempfile
 import time
 from decimal import Decimal
 
+from goldenthread.core.annual_report import annual_report_content
 from goldenthread.core.models import (
     Action,
     Budget,
@@ -23,7 +24,7 @@ from goldenthread.core.models import (
     Spend,
     Target,
 )
-from goldenthread.documents.annual_report import annual_report_content, annual_report_pdf
+from goldenthread.documents.annual_report import annual_report_pdf
 from goldenthread.rules import Frequency, Period
 
 from . import Figure

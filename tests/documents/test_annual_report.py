@@ -19,6 +19,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from goldenthread.core.annual_report import (
+    DRAFT_MARKING,
+    AnnualReportContent,
+    annual_report_content,
+    year_plan,
+)
 from goldenthread.core.models import (
     Action,
     AnnualReport,
@@ -35,12 +41,9 @@ from goldenthread.core.models import (
 )
 from goldenthread.core.services import annual_reports as services
 from goldenthread.documents.annual_report import (
-    DRAFT_MARKING,
-    AnnualReportContent,
-    annual_report_content,
     annual_report_docx,
+    annual_report_files,
     annual_report_pdf,
-    year_plan,
 )
 from goldenthread.rules import ActionState, Period
 from tests.conftest import cell_texts, make_indicator, make_plan
@@ -353,7 +356,9 @@ def publish(world) -> AnnualReport:
     services.save_commentary(
         partnership=world.partnership, year=YEAR, commentary="A good year.", by=world.lead
     )
-    return services.publish_report(partnership=world.partnership, year=YEAR, by=world.lead)
+    return services.publish_report(
+        partnership=world.partnership, year=YEAR, by=world.lead, render=annual_report_files
+    )
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, name: str = "report.pdf") -> tuple[str, str]:
@@ -425,7 +430,9 @@ def test_a_correction_is_a_new_dated_edition_and_the_old_one_stays(client, year,
             by=year.lead,
         )
         assert (draft.edition, draft.status, draft.commentary) == (2, "draft", "A good year.")
-        second = services.publish_report(partnership=year.partnership, year=YEAR, by=year.lead)
+        second = services.publish_report(
+            partnership=year.partnership, year=YEAR, by=year.lead, render=annual_report_files
+        )
     second.refresh_from_db()
     assert second.edition == 2
     assert second.published_at.date() == datetime.date(2026, 6, 2)
@@ -456,12 +463,16 @@ def test_publishing_needs_the_commentary_and_the_year_to_have_ended(year):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="Add your commentary"):
-        services.publish_report(partnership=year.partnership, year=YEAR, by=year.lead)
+        services.publish_report(
+            partnership=year.partnership, year=YEAR, by=year.lead, render=annual_report_files
+        )
     services.save_commentary(
         partnership=year.partnership, year=YEAR + 1, commentary="Early days.", by=year.lead
     )
     with pytest.raises(ValidationError, match="once the year has ended"):
-        services.publish_report(partnership=year.partnership, year=YEAR + 1, by=year.lead)
+        services.publish_report(
+            partnership=year.partnership, year=YEAR + 1, by=year.lead, render=annual_report_files
+        )
 
 
 # --- the files ---------------------------------------------------------------------------------

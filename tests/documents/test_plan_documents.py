@@ -27,13 +27,8 @@ from goldenthread.core.models import (
     Risk,
     SmartWaiver,
 )
-from goldenthread.documents.plan import (
-    DRAFT_MARKING,
-    Layout,
-    plan_document,
-    plan_docx,
-    plan_pdf,
-)
+from goldenthread.core.plan_document import DRAFT_MARKING, Layout, plan_document
+from goldenthread.documents.plan import plan_docx, plan_pdf
 from goldenthread.rules import Period
 from tests.conftest import make_indicator
 

@@ -3,6 +3,8 @@ members see the draft; everyone who may see the partnership reads what is publis
 people of other partnerships get a 404."""
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,6 +12,7 @@ from django.urls import reverse
 
 from goldenthread.core.models import AnnualReport
 from goldenthread.core.services import annual_reports as services
+from goldenthread.documents.annual_report import annual_report_files
 
 YEAR = 2025
 
@@ -28,7 +31,9 @@ def published(world, commentary: str = "A good year.") -> AnnualReport:
     services.save_commentary(
         partnership=world.partnership, year=YEAR, commentary=commentary, by=world.lead
     )
-    return services.publish_report(partnership=world.partnership, year=YEAR, by=world.lead)
+    return services.publish_report(
+        partnership=world.partnership, year=YEAR, by=world.lead, render=annual_report_files
+    )
 
 
 def test_it_saves_the_leads_commentary_in_a_new_draft(client, world):
@@ -183,8 +188,8 @@ def test_the_partnership_page_partial_lists_each_years_report(world):
     from django.template.loader import render_to_string
     from django.utils import timezone
 
+    from goldenthread.core.annual_report import report_years
     from goldenthread.core.models import Role
-    from goldenthread.documents.annual_report import report_years
 
     published(world)
     years = report_years(world.partnership, timezone.localdate())
@@ -201,3 +206,23 @@ def test_the_partnership_page_partial_lists_each_years_report(world):
         {"partnership": world.partnership, "role": Role.VIEWER, "report_years": years},
     )
     assert reverse("publishing_settings", args=[world.partnership.pk]) not in viewer
+
+
+def test_an_edition_stored_in_an_earlier_snapshot_format_still_shows(client, world):
+    """tests/core/data holds an edition as format 1 of the snapshot stored it."""
+    stored = Path(__file__).parents[1] / "core" / "data" / "annual_report_snapshot_format_1.json"
+    AnnualReport.objects.create(
+        partnership=world.partnership,
+        year=YEAR,
+        edition=1,
+        status=AnnualReport.Status.PUBLISHED,
+        snapshot=json.loads(stored.read_text()),
+        pdf=b"%PDF-stored",
+        docx=b"PK-stored",
+    )
+    client.force_login(world.viewer)
+    page = client.get(url(world, "annual_report"))
+    assert page.status_code == 200
+    assert b"A good year." in page.content
+    assert b"SS02 Repeat victims of burglary" in page.content
+    assert client.get(url(world, "annual_report_pdf")).content == b"%PDF-stored"

@@ -19,6 +19,7 @@ from goldenthread.core.models import (
     ReviewMeeting,
 )
 from goldenthread.core.services import annual_reports as services
+from goldenthread.documents.annual_report import annual_report_files
 from goldenthread.rules import Period
 from tests.conftest import make_indicator
 
@@ -94,7 +95,9 @@ def public(world):
     services.save_commentary(
         partnership=world.partnership, year=YEAR, commentary="Published words.", by=world.lead
     )
-    world.report = services.publish_report(partnership=world.partnership, year=YEAR, by=world.lead)
+    world.report = services.publish_report(
+        partnership=world.partnership, year=YEAR, by=world.lead, render=annual_report_files
+    )
     services.start_correction(
         partnership=world.partnership, year=YEAR, note="Secret correction note", by=world.lead
     )

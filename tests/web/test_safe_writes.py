@@ -16,6 +16,7 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
+from goldenthread.core.annual_report import AnnualReportContent
 from goldenthread.core.models import (
     AnnualReport,
     Budget,
@@ -31,7 +32,7 @@ from goldenthread.core.models import (
 from goldenthread.core.services import annual_reports
 from goldenthread.core.services.returns import ResultInput, record_results
 from goldenthread.documents import return_sheets as sheets
-from goldenthread.documents.annual_report import AnnualReportContent
+from goldenthread.documents.annual_report import annual_report_files
 from goldenthread.rules import Period
 from tests.conftest import cell_texts, make_partnership
 from tests.web.test_returns import page_data
@@ -340,7 +341,7 @@ def test_a_published_annual_report_leaves_out_figures_not_signed_off(client, wor
         draft = client.get(reverse("annual_report", args=[world.partnership.pk, 2025]))
         assert "2025/26 Q3 return are shown in this draft" in draft.content.decode()
         report = annual_reports.publish_report(
-            partnership=world.partnership, year=2025, by=world.lead
+            partnership=world.partnership, year=2025, by=world.lead, render=annual_report_files
         )
     content = AnnualReportContent.from_snapshot(report.snapshot)
     (ss01,) = [i for o in content.objectives for i in o.indicators if i.code == "SS01"]
@@ -490,7 +491,9 @@ def test_a_submitted_update_form_and_a_published_report_are_kept_too(world):
         annual_reports.save_commentary(
             partnership=world.partnership, year=2025, commentary="A steady year.", by=world.lead
         )
-        annual_reports.publish_report(partnership=world.partnership, year=2025, by=world.lead)
+        annual_reports.publish_report(
+            partnership=world.partnership, year=2025, by=world.lead, render=annual_report_files
+        )
     world.ret.delete()  # an open return is not yet part of the record
     with pytest.raises(ProtectedError, match=r"AnnualReport\.partnership"):
         world.partnership.delete()

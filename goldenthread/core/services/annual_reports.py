@@ -11,35 +11,38 @@ page, and which indicators it shows. Published reports appear there once it has 
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from goldenthread.core.access import Need, allows
+from goldenthread.core.access import Need, require
+from goldenthread.core.annual_report import (
+    COMMENTARY_REASON,
+    AnnualReportContent,
+    annual_report_content,
+)
 from goldenthread.core.models import AnnualReport, Indicator, Partnership, User
-from goldenthread.rules import Frequency, Period, PeriodError, year_label
+from goldenthread.rules import Frequency, Period, long_date, year_label
+from goldenthread.rules.inputs import year_problem
 
 from . import save_audited
 
-# The history entry's reason when the commentary is saved: the report reads it back to say
-# who wrote the commentary.
-COMMENTARY_REASON = "Annual report commentary saved"
+# What publishing asks its caller for: the published edition's PDF and Word file, made
+# from its content (goldenthread.documents.annual_report.annual_report_files). The domain
+# does not draw files itself; it stores the ones it is given with the content they show.
+Render = Callable[[AnnualReportContent], tuple[bytes, bytes]]
 
 
-def _require_lead(partnership: Partnership, by: User, what: str) -> None:
-    if not allows(by, partnership, Need.LEAD):
-        raise PermissionDenied(f"Only the partnership's lead link officer or leads {what}.")
-
-
-def _check_year(year: int) -> Period:
-    try:
-        return Period(Frequency.ANNUAL, year, 1)
-    except PeriodError as error:
-        raise ValidationError({"year": str(error)}) from None
+def report_year(year: int) -> Period:
+    """The financial year starting in `year`, if a report can be about it."""
+    problem = year_problem(year)
+    if problem:
+        raise ValidationError({"year": problem})
+    return Period(Frequency.ANNUAL, year, 1)
 
 
 def draft_of(partnership: Partnership, year: int) -> AnnualReport | None:
@@ -65,74 +68,114 @@ def _new_draft(partnership: Partnership, year: int, by: User, **fields) -> Annua
     )
 
 
+# --- why a write would be refused: the services raise these, and the pages show them ---
+
+
+def commentary_refusal(partnership: Partnership, year: int) -> str | None:
+    """Why the year's commentary cannot be written now, or None."""
+    if draft_of(partnership, year) is None and _published(partnership, year).exists():
+        return (
+            f"The {year_label(year)} report is published and does not change. To change it, "
+            "start a correction: that makes a new edition."
+        )
+    return None
+
+
+def publish_refusal(partnership: Partnership, year: int, today: datetime.date) -> str | None:
+    """Why the year's report cannot be published on `today`, or None."""
+    fy = report_year(year)
+    if today <= fy.end:
+        return (
+            f"The {fy.label} report can be published once the year has ended, "
+            f"after {long_date(fy.end)}."
+        )
+    draft = draft_of(partnership, year)
+    if draft is None and _published(partnership, year).exists():
+        return f"The {fy.label} report is already published. To change it, start a correction."
+    if draft is None or not draft.commentary.strip():
+        return (
+            "Add your commentary before publishing: the report needs the lead link "
+            "officer's view of the year."
+        )
+    return None
+
+
+def correction_refusal(partnership: Partnership, year: int) -> str | None:
+    """Why a correction of the year's report cannot be started now, or None."""
+    fy = report_year(year)
+    if not _published(partnership, year).exists():
+        return f"Nothing is published for {fy.label} yet: change the draft and publish it."
+    draft = draft_of(partnership, year)
+    if draft is not None:
+        return (
+            f"Edition {draft.edition} of the {fy.label} report is already being drafted: "
+            "carry on with it."
+        )
+    return None
+
+
+def _refuse(refusal: str | None) -> None:
+    if refusal:
+        raise ValidationError(refusal)
+
+
+# --- writes -----------------------------------------------------------------------------
+
+
 @transaction.atomic
 def save_commentary(
     *, partnership: Partnership, year: int, commentary: str, by: User
 ) -> AnnualReport:
     """Write the lead link officer's commentary into the year's draft, starting the draft
     (edition 1) if there is none yet. A published year needs a correction first."""
-    _require_lead(partnership, by, "write the annual report's commentary")
-    _check_year(year)
+    require(
+        by,
+        partnership,
+        Need.LEAD,
+        refusal=(
+            "Only the partnership's lead link officer or leads write the annual report's "
+            "commentary."
+        ),
+    )
+    report_year(year)
     # Serialise with other writes to this partnership's reports.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
-    draft = draft_of(partnership, year)
-    if draft is None:
-        if _published(partnership, year).exists():
-            raise ValidationError(
-                f"The {year_label(year)} report is published and does not change. To change "
-                "it, start a correction: that makes a new edition."
-            )
-        draft = _new_draft(partnership, year, by)
+    _refuse(commentary_refusal(partnership, year))
+    draft = draft_of(partnership, year) or _new_draft(partnership, year, by)
     draft.commentary = commentary.strip()
     return save_audited(draft, by=by, reason=COMMENTARY_REASON)
 
 
 @transaction.atomic
 def publish_report(
-    *, partnership: Partnership, year: int, by: User, today: datetime.date | None = None
+    *,
+    partnership: Partnership,
+    year: int,
+    by: User,
+    render: Render,
+    today: datetime.date | None = None,
 ) -> AnnualReport:
-    """Freeze the year's draft: store its content and its PDF and Word files, and mark it
-    published. From then on it is shown from what was stored."""
-    _require_lead(partnership, by, "publish the annual report")
-    fy = _check_year(year)
-    today = today or timezone.localdate()
-    if today <= fy.end:
-        raise ValidationError(
-            f"The {fy.label} report can be published once the year has ended, "
-            f"after {fy.end:%-d %B %Y}."
-        )
-    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
-    draft = draft_of(partnership, year)
-    if draft is None:
-        if _published(partnership, year).exists():
-            raise ValidationError(
-                f"The {fy.label} report is already published. To change it, start a correction."
-            )
-        raise ValidationError(
-            "Add your commentary before publishing: the report needs the lead link "
-            "officer's view of the year."
-        )
-    if not draft.commentary.strip():
-        raise ValidationError(
-            "Add your commentary before publishing: the report needs the lead link "
-            "officer's view of the year."
-        )
-    # Publishing is the one write that renders documents: the snapshot, the PDF and the
-    # Word file must be made from the same content in the same transaction as the status
-    # change, so the service calls the document layer here (imported late: documents
-    # imports core, not the other way round at import time).
-    from goldenthread.documents.annual_report import (
-        annual_report_content,
-        annual_report_docx,
-        annual_report_pdf,
-    )
+    """Freeze the year's draft: store its content and the PDF and Word file that `render`
+    makes of it, and mark it published. From then on it is shown from what was stored.
 
+    Publishing is the one write that stores documents: the snapshot and both files must be
+    made from the same content, in the same transaction as the status change."""
+    require(
+        by,
+        partnership,
+        Need.LEAD,
+        refusal="Only the partnership's lead link officer or leads publish the annual report.",
+    )
+    report_year(year)
+    today = today or timezone.localdate()
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    _refuse(publish_refusal(partnership, year, today))
+    draft = draft_of(partnership, year)
     content = annual_report_content(
         partnership, year, today=today, report=draft, published_on=today
     )
     draft.snapshot = content.to_snapshot()
-    draft.pdf = annual_report_pdf(content)
-    draft.docx = annual_report_docx(content)
+    draft.pdf, draft.docx = render(content)
     draft.status = AnnualReport.Status.PUBLISHED
     draft.published_by = by
     draft.published_at = timezone.now()
@@ -143,20 +186,18 @@ def publish_report(
 def start_correction(*, partnership: Partnership, year: int, note: str, by: User) -> AnnualReport:
     """Start a new draft edition of a published year's report, saying what it corrects.
     The commentary is carried over from the latest edition, to be edited."""
-    _require_lead(partnership, by, "correct the annual report")
-    fy = _check_year(year)
+    require(
+        by,
+        partnership,
+        Need.LEAD,
+        refusal="Only the partnership's lead link officer or leads correct the annual report.",
+    )
+    report_year(year)
     if not note.strip():
         raise ValidationError({"note": "Say what the new edition corrects"})
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    _refuse(correction_refusal(partnership, year))
     latest = _published(partnership, year).order_by("-edition").first()
-    if latest is None:
-        raise ValidationError(
-            f"Nothing is published for {fy.label} yet: change the draft and publish it."
-        )
-    if draft_of(partnership, year) is not None:
-        raise ValidationError(
-            f"A new edition of the {fy.label} report is already being drafted: carry on with it."
-        )
     return _new_draft(
         partnership, year, by, commentary=latest.commentary, correction_note=note.strip()
     )
@@ -172,7 +213,12 @@ def set_publishing(
 ) -> int:
     """Choose whether the partnership has a public page and which of its indicators it
     shows there. Returns how many things changed; unchanged ones write no history."""
-    _require_lead(partnership, by, "choose what is published")
+    require(
+        by,
+        partnership,
+        Need.LEAD,
+        refusal="Only the partnership's lead link officer or leads choose what is published.",
+    )
     wanted = set(published_indicator_ids)
     indicators = list(Indicator.objects.filter(partnership=partnership))
     unknown = wanted - {i.pk for i in indicators}

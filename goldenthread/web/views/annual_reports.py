@@ -23,17 +23,16 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import Need, allows, get_partnership_for_user, may_preview
+from goldenthread.core.annual_report import AnnualReportContent, annual_report_content
 from goldenthread.core.models import AnnualReport, Partnership
 from goldenthread.core.monitoring import unconfirmed_periods
 from goldenthread.core.services import annual_reports as services
 from goldenthread.documents.annual_report import (
-    AnnualReportContent,
-    annual_report_content,
     annual_report_docx,
+    annual_report_files,
     annual_report_pdf,
 )
 from goldenthread.rules import Frequency, Period
-from goldenthread.rules.inputs import year_problem
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted, text_field
 
@@ -42,9 +41,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _check_year(year: int) -> Period:
-    if year_problem(year):
-        raise Http404("No such year.")
-    return Period(Frequency.ANNUAL, year, 1)
+    try:
+        return services.report_year(year)
+    except ValidationError:
+        raise Http404("No such year.") from None
 
 
 @dataclass
@@ -232,15 +232,7 @@ def annual_report_commentary(request: HttpRequest, partnership_id: int, year: in
     partnership = get_partnership_for_user(request.user, partnership_id, Need.LEAD)
     fy = _check_year(year)
     draft = services.draft_of(partnership, year)
-    published = partnership.annual_reports.filter(
-        year=year, status=AnnualReport.Status.PUBLISHED
-    ).exists()
-    problem = None
-    if draft is None and published:
-        problem = (
-            f"The {fy.label} report is published and does not change. To change it, start a "
-            "correction: that makes a new edition."
-        )
+    problem = services.commentary_refusal(partnership, year)
     form = CommentaryForm(
         posted(request), initial={"commentary": draft.commentary if draft else ""}
     )
@@ -274,7 +266,9 @@ def annual_report_publish(request: HttpRequest, partnership_id: int, year: int) 
     form = forms.Form(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            report = services.publish_report(partnership=partnership, year=year, by=request.user)
+            report = services.publish_report(
+                partnership=partnership, year=year, by=request.user, render=annual_report_files
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -293,7 +287,7 @@ def annual_report_publish(request: HttpRequest, partnership_id: int, year: int) 
             "fy": fy,
             "form": form,
             "draft": draft,
-            "year_ended": fy.end < timezone.localdate(),
+            "refusal": services.publish_refusal(partnership, year, timezone.localdate()),
             "published": partnership.annual_reports.filter(
                 year=year, status=AnnualReport.Status.PUBLISHED
             ).order_by("-edition"),
@@ -312,12 +306,7 @@ def annual_report_correct(request: HttpRequest, partnership_id: int, year: int) 
         .order_by("-edition")
         .first()
     )
-    draft = services.draft_of(partnership, year)
-    problem = None
-    if latest is None:
-        problem = f"Nothing is published for {fy.label} yet: change the draft and publish it."
-    elif draft is not None:
-        problem = f"Edition {draft.edition} is already being drafted: carry on with it."
+    problem = services.correction_refusal(partnership, year)
     form = CorrectionForm(posted(request))
     if request.method == "POST" and problem is None and form.is_valid():
         try:
@@ -343,7 +332,6 @@ def annual_report_correct(request: HttpRequest, partnership_id: int, year: int) 
             "form": form,
             "problem": problem,
             "latest": latest,
-            "draft": draft,
         },
         status=409 if problem and request.method == "POST" else 200,
     )

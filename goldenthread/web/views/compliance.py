@@ -4,9 +4,6 @@ status, with the evidence one click away and exports as .xlsx and CSV."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,9 +12,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 
 from goldenthread.core.access import get_partnership_for_user
 from goldenthread.core.compliance import (
@@ -26,7 +20,11 @@ from goldenthread.core.compliance import (
     partnership_row,
     year_choices,
 )
-from goldenthread.documents.return_sheets import neutralise
+from goldenthread.documents.compliance import (
+    compliance_csv,
+    compliance_filename,
+    compliance_xlsx,
+)
 from goldenthread.rules import Compliance, Requirement, financial_year_of, year_label
 from goldenthread.web.decorators import minimum_role
 
@@ -107,21 +105,6 @@ def compliance_evidence(request: HttpRequest, partnership_id: int, year: int) ->
     )
 
 
-HEADINGS = ["Partnership", *[r.label for r in Requirement], "Evidence"]
-
-
-def _table(rows: list[Row]) -> list[list[str]]:
-    lines = []
-    for row in rows:
-        evidence = " | ".join(f"{c.requirement.label}: {c.summary}" for c in row.cells)
-        lines.append([row.partnership.name, *[c.status.label for c in row.cells], evidence])
-    return lines
-
-
-def _filename(year: int, extension: str) -> str:
-    return f"Minimum requirements {year_label(year).replace('/', '-')}.{extension}"
-
-
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, name)
@@ -140,28 +123,7 @@ def _export_rows(request: HttpRequest) -> tuple[int, list[Row]]:
 @require_GET
 def compliance_export_xlsx(request: HttpRequest) -> HttpResponse:
     year, rows = _export_rows(request)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(f"Requirements {year_label(year).replace('/', '-')}")
-    sheet.freeze_panes = "B2"
-    for letter, width in zip("ABCDEFG", [36, 14, 14, 14, 14, 14, 90], strict=True):
-        sheet.column_dimensions[letter].width = width
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    heading_cells = []
-    for heading in HEADINGS:
-        cell = WriteOnlyCell(sheet, value=heading)
-        cell.font, cell.alignment = bold, wrap
-        heading_cells.append(cell)
-    sheet.append(heading_cells)
-    for line in _table(rows):
-        cells = []
-        for value in line:
-            cell = WriteOnlyCell(sheet, value=neutralise(value))
-            cell.alignment = wrap
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _download(buffer.getvalue(), XLSX_TYPE, _filename(year, "xlsx"))
+    return _download(compliance_xlsx(rows, year), XLSX_TYPE, compliance_filename(year, "xlsx"))
 
 
 @login_required
@@ -169,13 +131,7 @@ def compliance_export_xlsx(request: HttpRequest) -> HttpResponse:
 @require_GET
 def compliance_export_csv(request: HttpRequest) -> HttpResponse:
     year, rows = _export_rows(request)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADINGS)
-    for line in _table(rows):
-        writer.writerow([neutralise(value) for value in line])
-    # A byte order mark, so Excel opens it with the right characters.
-    return _download(buffer.getvalue().encode("utf-8-sig"), CSV_TYPE, _filename(year, "csv"))
+    return _download(compliance_csv(rows), CSV_TYPE, compliance_filename(year, "csv"))
 
 
 urlpatterns = [

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import get_indicator_for_user, get_partnership_for_user, role_in
 from goldenthread.core.analysis import indicator_analysis
+from goldenthread.core.annual_report import report_years
 from goldenthread.core.benchmarking import benchmark_summary
 from goldenthread.core.charts import history
 from goldenthread.core.compliance import compliance_context
@@ -20,7 +21,6 @@ from goldenthread.core.performance import (
     plan_objectives,
 )
 from goldenthread.core.reviews import comment_thread
-from goldenthread.documents.annual_report import report_years
 from goldenthread.web.views.finance import summary_for
 
 

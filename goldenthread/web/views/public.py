@@ -23,11 +23,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import Need, get_partnership_for_user
+from goldenthread.core.charts.report import TrendChart, period_trend
 from goldenthread.core.models import AnnualReport, Indicator, Partnership
 from goldenthread.core.monitoring import published_results
 from goldenthread.core.performance import indicator_history
 from goldenthread.core.services import annual_reports as services
-from goldenthread.documents.annual_report import TrendChart, period_trend
 from goldenthread.rules import Polarity, year_label
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import posted

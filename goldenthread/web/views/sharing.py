@@ -1,6 +1,6 @@
 """Sharing a plan with partners and the public: the plan on a page and the full plan, as web
 pages and as PDF and Word files. All four are drawn from one content structure
-(goldenthread.documents.plan), so they say the same thing."""
+(goldenthread.core.plan_document), so they say the same thing."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,8 +10,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import get_plan_for_user
-from goldenthread.documents import plan as plan_documents
-from goldenthread.documents.plan import Layout
+from goldenthread.core.plan_document import Layout, plan_document
+from goldenthread.documents import plan as plan_files
 from goldenthread.web.decorators import minimum_role
 
 PDF = "application/pdf"
@@ -26,7 +26,7 @@ def _page(request: HttpRequest, plan_id: int, layout: Layout) -> HttpResponse:
         {
             "plan": plan,
             "partnership": plan.partnership,
-            "doc": plan_documents.plan_document(plan),
+            "doc": plan_document(plan),
             "layout": layout.value,
         },
     )
@@ -61,8 +61,8 @@ def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The full plan, or with ?layout=page the plan on a page, as a tagged A4 PDF."""
     plan = get_plan_for_user(request.user, plan_id)
     layout = Layout.from_query(request.GET.get("layout"))
-    doc = plan_documents.plan_document(plan)
-    return _download(plan_documents.plan_pdf(doc, layout), PDF, doc.filename(layout, "pdf"))
+    doc = plan_document(plan)
+    return _download(plan_files.plan_pdf(doc, layout), PDF, doc.filename(layout, "pdf"))
 
 
 @minimum_role("viewer")
@@ -72,8 +72,8 @@ def plan_docx(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The full plan, or with ?layout=page the plan on a page, as a Word document."""
     plan = get_plan_for_user(request.user, plan_id)
     layout = Layout.from_query(request.GET.get("layout"))
-    doc = plan_documents.plan_document(plan)
-    return _download(plan_documents.plan_docx(doc, layout), DOCX, doc.filename(layout, "docx"))
+    doc = plan_document(plan)
+    return _download(plan_files.plan_docx(doc, layout), DOCX, doc.filename(layout, "docx"))
 
 
 urlpatterns = [
