@@ -213,7 +213,14 @@ def current_plan(partnership: Partnership) -> Plan | None:
 def plan_objectives(plan: Plan, today: datetime.date) -> list[ObjectiveView]:
     """Objectives of a plan with their outcomes, indicators (latest RAG and direction)
     and actions. A fixed number of queries for any size of plan."""
-    objectives = plan.objectives.select_related("owner", "lead_organisation").prefetch_related(
+    return objective_views(plan.objectives.select_related("owner", "lead_organisation"), today)
+
+
+def objective_views(objectives: QuerySet[Objective], today: datetime.date) -> list[ObjectiveView]:
+    """Each objective with its indicators' latest rows, its actions and its status rolled
+    up from them (`rules.objective_status`), for any set of objectives: one plan's or, on
+    the golden thread, many partnerships'. A fixed number of queries, whatever the numbers."""
+    objectives = objectives.prefetch_related(
         Prefetch("outcomes"),
         Prefetch(
             "indicators",

@@ -2,10 +2,10 @@
 actions, read for many partnerships at once, and the breaks in it.
 
 Only objectives of each partnership's current plan count (`current_plans`, the bulk twin
-of `performance.current_plan`). Statuses come from the same rules as everywhere else:
-`indicator_history`/`latest_row` for an indicator's RAG, `rules.objective_status` for an
-objective. The number of SQL queries never depends on how many outcomes, partnerships,
-objectives or indicators there are.
+of `performance.current_plan`). Objectives and their statuses are read as on every other
+page, by `performance.objective_views`. The number of SQL queries never depends on how
+many outcomes, partnerships, objectives or indicators there are. The thread is drawn, as a
+diagram and as a list, by `charts.thread`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
-from goldenthread.rules import ActionState, Frequency, Period, Rag, objective_status
+from goldenthread.rules import ActionState, Frequency, Period, Rag, year_label
 
 from .models import (
     Action,
@@ -29,7 +29,26 @@ from .models import (
     StrategicPlan,
     User,
 )
-from .performance import IndicatorLine, ObjectiveView, indicator_history, latest_row
+from .performance import ObjectiveView, current_plan, objective_views
+
+
+def strategic_plans() -> list[tuple[StrategicPlan, str]]:
+    """Every strategic plan with the years it covers, as councils write them, and its
+    number of themes and outcomes (`outcome_count`). One query."""
+    plans = StrategicPlan.objects.annotate(outcome_count=Count("outcomes"))
+    return [(plan, plan_years(plan)) for plan in plans]
+
+
+def plan_years(strategic_plan: StrategicPlan) -> str:
+    """The years a strategic plan covers: "2024/25 to 2028/29", or one year's label."""
+    first, last = year_label(strategic_plan.first_year), year_label(strategic_plan.last_year)
+    return first if first == last else f"{first} to {last}"
+
+
+def periods_now(today: datetime.date) -> list[Period]:
+    """The period of each frequency that contains today: the periods whose targets the
+    breaks look for."""
+    return [Period.containing(f, today) for f in Frequency]
 
 
 def current_plans() -> QuerySet[Plan]:
@@ -52,37 +71,6 @@ def current_plans() -> QuerySet[Plan]:
     return Plan.objects.filter(
         pk__in=Partnership.objects.annotate(current=Subquery(newest)).values("current")
     )
-
-
-def objective_views(objectives: QuerySet[Objective], today: datetime.date) -> list[ObjectiveView]:
-    """`performance.plan_objectives` for any set of objectives, across plans and
-    partnerships: six queries, whatever the numbers."""
-    objectives = objectives.select_related("plan__partnership").prefetch_related(
-        Prefetch("outcomes"),
-        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets", "results")),
-        Prefetch("actions"),
-    )
-    views = []
-    for objective in objectives:
-        lines = [
-            IndicatorLine(indicator=i, latest=latest_row(indicator_history(i)))
-            for i in objective.indicators.all()
-        ]
-        actions = list(objective.actions.all())
-        views.append(
-            ObjectiveView(
-                objective=objective,
-                indicators=lines,
-                actions=actions,
-                status=objective_status(
-                    indicator_rags=[line.rag for line in lines],
-                    actions=[(a.action_state, a.due_date) for a in actions],
-                    today=today,
-                ),
-                overdue_action_ids={a.pk for a in actions if a.is_overdue(today)},
-            )
-        )
-    return views
 
 
 def action_rag(state: ActionState, *, overdue: bool) -> Rag:
@@ -275,7 +263,7 @@ def strategic_plan_thread(
     views = objective_views(
         Objective.objects.filter(
             pk__in=links.values("objective_id"), plan__partnership__in=visible
-        ),
+        ).select_related("plan__partnership"),
         today,
     )
     views.sort(key=_objective_order)
@@ -327,12 +315,13 @@ class PartnershipThread:
     breaks: Breaks
 
 
-def partnership_thread(
-    partnership: Partnership, plan: Plan | None, today: datetime.date
-) -> PartnershipThread:
-    """`plan` is the partnership's current plan (`performance.current_plan`). Seven
-    queries, whatever the numbers."""
-    views = objective_views(plan.objectives.all(), today) if plan else []
+def partnership_thread(partnership: Partnership, today: datetime.date) -> PartnershipThread:
+    """The partnership's current plan (`performance.current_plan`) traced up to the
+    strategic plans. A fixed number of queries, whatever the numbers."""
+    plan = current_plan(partnership)
+    views = (
+        objective_views(plan.objectives.select_related("plan__partnership"), today) if plan else []
+    )
     by_outcome: dict[int, list[ObjectiveView]] = defaultdict(list)
     strategic_plan_ids: set[int] = set()
     unlinked = []

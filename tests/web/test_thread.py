@@ -14,15 +14,11 @@ from goldenthread.core.models import (
     Action,
     Objective,
     Outcome,
-    Partnership,
     Role,
     StrategicPlan,
     Target,
 )
-from goldenthread.core.performance import current_plan
-from goldenthread.core.thread import current_plans
 from goldenthread.rules import ActionState, Period
-from goldenthread.web.views.thread import Node, fit, lay_out, text_width, wrap
 from tests.conftest import add_member, make_indicator, make_partnership, make_plan
 
 
@@ -63,24 +59,6 @@ def breaks_html(response) -> str:
 def svg_html(response) -> str:
     page = response.content.decode()
     return page[page.index("<svg") : page.index("</svg>")]
-
-
-# --- Current plans in bulk -------------------------------------------------------------
-
-
-def test_current_plans_agree_with_current_plan_for_every_partnership(world):
-    draft_only = make_partnership("Draft Only", world.council)
-    make_plan(draft_only, status="draft", version=1)
-    revised = make_partnership("Revised", world.council)
-    make_plan(revised, status="superseded", version=1)
-    make_plan(revised, status="approved", version=2)
-    make_plan(revised, status="draft", version=3)
-    make_partnership("No Plan", world.council)
-
-    bulk = set(current_plans())
-    expected = {current_plan(p) for p in Partnership.objects.all()} - {None}
-    assert bulk == expected
-    assert world.plan in bulk and world.draft_plan not in bulk
 
 
 # --- The tree --------------------------------------------------------------------------
@@ -375,57 +353,6 @@ def test_a_break_is_listed_once_however_many_outcomes_its_objective_serves(clien
     breaks = response.context["breaks"]
     assert len(breaks.untargeted_indicators) == 1
     assert len(breaks.unready_actions) == 1
-
-
-# --- The diagram's layout --------------------------------------------------------------
-
-
-def test_long_labels_are_cut_with_an_ellipsis_and_wrapped_within_their_width():
-    text = "Help young people at risk into education, training or work"
-    assert fit(text, 1000) == text
-    short = fit(text, 120)
-    assert short.endswith("…") and text_width(short) <= 120
-    lines = wrap(text, 120, 2)
-    assert len(lines) == 2 and lines[-1].endswith("…")
-    assert all(text_width(line) <= 120 for line in lines)
-    assert wrap("Short", 120, 2) == ["Short"]
-
-
-def test_the_diagram_grows_a_row_per_leaf_and_keeps_boxes_inside_it():
-    def objective(n: int, leaves: int) -> Node:
-        return Node(
-            kind="objective",
-            label=f"O{n}",
-            colour="green",
-            status="On track",
-            children=[
-                Node(kind="indicator", label=f"I{n}.{i}", colour="red", status="Red")
-                for i in range(leaves)
-            ],
-        )
-
-    def tree(objectives: int) -> Node:
-        outcome = Node(
-            kind="outcome",
-            label="T1 Outcome",
-            colour="blue",
-            children=[objective(n, 3) for n in range(objectives)],
-        )
-        return Node(kind="strategic_plan", label="Plan", colour="root", children=[outcome])
-
-    small, large = lay_out([tree(1)]), lay_out([tree(4)])
-    assert large.height - small.height == 9 * 28  # nine more leaves, a row each
-    assert len(large.boxes) == 1 + 1 + 4 + 12
-    assert len(large.edges) == len(large.boxes) - 1
-    for box in large.boxes:
-        assert box.x >= 0 and box.x + box.width <= large.width
-        assert box.y >= 0 and box.y + box.height <= large.height
-    assert [h.text for h in large.headers] == [
-        "Strategic plan",
-        "Outcome",
-        "Objective",
-        "Indicators and actions",
-    ]
 
 
 # --- Query counts ----------------------------------------------------------------------

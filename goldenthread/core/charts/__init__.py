@@ -7,6 +7,11 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
+from goldenthread.rules import Rag
+
+# The GOV.UK tag colour of each RAG: the pages' tags and the golden thread diagram's boxes.
+TAG_COLOURS = {Rag.RED: "red", Rag.AMBER: "yellow", Rag.GREEN: "green", Rag.GREY: "grey"}
+
 # pygal always writes a small configuration <script> for its optional tooltips. Our
 # charts have no JavaScript and must pass a strict Content-Security-Policy, so it goes.
 _SCRIPT = re.compile(rb"<script\b[^>]*>.*?</script>", re.DOTALL)

@@ -6,11 +6,11 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from goldenthread.core.charts import TAG_COLOURS
 from goldenthread.rules import Direction, ObjectiveStatus, Rag, status_rag
 
 register = template.Library()
 
-TAG_COLOURS = {Rag.RED: "red", Rag.AMBER: "yellow", Rag.GREEN: "green", Rag.GREY: "grey"}
 DIRECTION_ARROWS = {
     Direction.BETTER: "▲",
     Direction.WORSE: "▼",
