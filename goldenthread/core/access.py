@@ -1,7 +1,9 @@
 """One access helper per object type, called first in every view and endpoint. Each
 returns the object or raises: Http404 when the person may not see the partnership at all
 (never reveal that another partnership's objects exist), PermissionDenied (403) when they
-may see it but not do what they asked. Deny by default.
+may see it but not do what they asked. Deny by default. The services check again, first in
+every write, with `require`, `require_owner` and `require_performance_team` (403 only: a
+service is given objects already found).
 
 What each role may do (DESIGN.md, "People"):
 - VIEW: the council performance team, and every member of the partnership (any role);
@@ -20,12 +22,16 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     Action,
+    Feedback,
+    ImprovementPlan,
     Indicator,
+    Lesson,
     Membership,
     Objective,
     Partnership,
     Plan,
     Return,
+    ReviewMeeting,
     Risk,
     Role,
     StrategicPlan,
@@ -101,10 +107,27 @@ def require(
 
 
 def require_performance_team(
-    user: User, *, refusal: str = "Only the council performance team does this."
+    user: User,
+    *,
+    partnership: Partnership | None = None,
+    refusal: str = "Only the council performance team does this.",
 ) -> None:
+    """Refuse anyone outside the council performance team; given the partnership the
+    change is to, refuse it too when that partnership is closed."""
     if not (user.is_authenticated and user.is_active and user.is_performance_team):
         raise PermissionDenied(refusal)
+    if partnership is not None:
+        require_open(partnership)
+
+
+OWN_ITEMS = "You own the items you add; only the partnership's leads can give one to someone else."
+
+
+def require_owner(user: User, partnership: Partnership, owner_id: int | None) -> None:
+    """Members add and keep items they own (objectives, actions, indicators, risks); only
+    a lead gives one to someone else, or to nobody. Called with the owner an item will
+    have after the change, beside `require` for the one it has now."""
+    require(user, partnership, Need.EDIT, owner_id, refusal=OWN_ITEMS)
 
 
 def require_open(partnership: Partnership) -> None:
@@ -178,6 +201,41 @@ def get_return_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Return:
     return _checked(ret, user, ret.partnership, need)
 
 
+def get_lesson_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Lesson:
+    """EDIT is for the lesson's author (a lead or member) or a lead."""
+    lesson = get_object_or_404(Lesson.objects.select_related("partnership", "created_by"), pk=pk)
+    return _checked(lesson, user, lesson.partnership, need, lesson.created_by_id)
+
+
+def get_improvement_for_user(user: User, pk: int, need: Need = Need.VIEW) -> ImprovementPlan:
+    """The partnership of the plan's indicator decides; EDIT is for the indicator's owner
+    or a lead."""
+    plan = get_object_or_404(
+        ImprovementPlan.objects.select_related(
+            "indicator__partnership", "indicator__owner", "owner", "created_by"
+        ),
+        pk=pk,
+    )
+    return _checked(plan, user, plan.indicator.partnership, need, plan.indicator.owner_id)
+
+
+def get_meeting_for_user(user: User, pk: int, need: Need = Need.VIEW) -> ReviewMeeting:
+    """EDIT is for the person who recorded the meeting, or a lead."""
+    meeting = get_object_or_404(
+        ReviewMeeting.objects.select_related("partnership", "created_by"), pk=pk
+    )
+    return _checked(meeting, user, meeting.partnership, need, meeting.created_by_id)
+
+
+def get_feedback_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Feedback:
+    """Seen by everyone in the partnership's pages; answering it is LEAD, which the
+    caller asks for."""
+    feedback = get_object_or_404(
+        Feedback.objects.select_related("partnership", "author", "answered_by"), pk=pk
+    )
+    return _checked(feedback, user, feedback.partnership, need, feedback.author_id)
+
+
 def get_strategic_plan_for_user(user: User, pk: int) -> StrategicPlan:
     """Strategic plans are the council's published high-level plans: anyone signed in
     may read them."""
@@ -190,6 +248,38 @@ def may_preview(user: User, partnership: Partnership) -> bool:
     """A draft annual report is seen by the partnership's leads and members; viewers and
     the performance team see what is published."""
     return allows(user, partnership, Need.CONTRIBUTE)
+
+
+def may_comment(user: User, partnership: Partnership) -> bool:
+    """Leads, members and the council performance team comment (their challenge is part
+    of the review); viewers are stakeholders and give feedback instead."""
+    return allows(user, partnership, Need.CONTRIBUTE) or (
+        allows(user, partnership, Need.VIEW) and user.is_performance_team
+    )
+
+
+# --- benchmarking: comparator data is shared, so these go beyond one partnership ---------
+
+
+def may_import_groups(user: User) -> bool:
+    """Comparator groups are shared by every partnership: the performance team's alone."""
+    return user.is_authenticated and user.is_active and user.is_performance_team
+
+
+def may_import_comparators(user: User) -> bool:
+    """The performance team, and anyone who leads a partnership."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (
+        user.is_performance_team or Membership.objects.filter(person=user, role=Role.LEAD).exists()
+    )
+
+
+def may_import_into(user: User, indicator: Indicator) -> bool:
+    """Whether the person may import values for, and set the group of, this indicator."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_performance_team or allows(user, indicator.partnership, Need.LEAD)
 
 
 # --- the admin ---------------------------------------------------------------------------

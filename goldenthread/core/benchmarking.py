@@ -1,7 +1,7 @@
-"""Reads for benchmarking: who may import comparator data, the comparator groups, the
-imports made, and an indicator's value against its group period by period.
+"""Reads for benchmarking: the comparator groups, the imports made, and an indicator's
+value against its group period by period.
 
-Who may do what:
+Who may do what (checked by `may_import_*` in goldenthread.core.access):
 - anyone signed in sees the comparator groups (lists of public areas) and, for the
   indicators they may see, the values imported and the benchmark pages;
 - the council performance team imports values for any indicator (council-wide data),
@@ -27,13 +27,11 @@ from django.urls import reverse
 
 from goldenthread.rules import Benchmark, Period, Polarity, benchmark
 
-from .access import Need, allows
 from .models import (
     ComparatorGroup,
     ComparatorMapping,
     ComparatorValue,
     Indicator,
-    Membership,
     Partnership,
     Result,
     Role,
@@ -43,29 +41,6 @@ from .models import (
 
 def home_area_code() -> str:
     return settings.GT_HOME_AREA_CODE
-
-
-# --- who may import -----------------------------------------------------------------------
-
-
-def may_import_groups(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.is_performance_team
-
-
-def may_import_comparators(user: User) -> bool:
-    """The performance team, and anyone who leads a partnership."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return (
-        user.is_performance_team or Membership.objects.filter(person=user, role=Role.LEAD).exists()
-    )
-
-
-def may_import_into(user: User, indicator: Indicator) -> bool:
-    """Whether the person may import values for, and set the group of, this indicator."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_performance_team or allows(user, indicator.partnership, Need.LEAD)
 
 
 def importable_indicators(user: User) -> QuerySet[Indicator]:

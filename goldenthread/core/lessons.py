@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from goldenthread.rules import ActionState, Frequency, Period, Polarity, Rag
 
-from .access import Need, allows, check
+from .access import Need, allows
 from .models import (
     Action,
     ImprovementPlan,
@@ -109,14 +108,6 @@ def visible_lessons(user: User) -> QuerySet[Lesson]:
     """Deny by default: lessons of the partnerships the person may see (the performance
     team sees every partnership's)."""
     return Lesson.objects.filter(partnership__in=Partnership.objects.visible_to(user))
-
-
-def get_lesson_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Lesson:
-    """The access helper for lessons: 404 outside the partnership, 403 without the right;
-    EDIT is for the lesson's author (a lead or member) or a lead."""
-    lesson = get_object_or_404(Lesson.objects.select_related("partnership", "created_by"), pk=pk)
-    check(user, lesson.partnership, need, lesson.created_by_id)
-    return lesson
 
 
 def search_words(text: str) -> list[str]:
@@ -433,19 +424,6 @@ def trigger_for(indicator: Indicator) -> Trigger | None:
     """The trigger waiting for this indicator's improvement plan, if any."""
     waiting, _ = _waiting_triggers([indicator])
     return waiting[0] if waiting else None
-
-
-def get_improvement_for_user(user: User, pk: int, need: Need = Need.VIEW) -> ImprovementPlan:
-    """The access helper for improvement plans: the partnership of the plan's indicator
-    decides; EDIT is for the indicator's owner or a lead."""
-    plan = get_object_or_404(
-        ImprovementPlan.objects.select_related(
-            "indicator__partnership", "indicator__owner", "owner", "created_by"
-        ),
-        pk=pk,
-    )
-    check(user, plan.indicator.partnership, need, plan.indicator.owner_id)
-    return plan
 
 
 def plan_actions(partnership: Partnership) -> QuerySet[Action]:

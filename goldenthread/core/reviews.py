@@ -1,8 +1,8 @@
-"""Reads, rules and access for reviewing together: review meetings (who came, what went
+"""Reads and rules for reviewing together: review meetings (who came, what went
 well, the challenges, the decisions and the follow-ups that became actions), comments on
 indicators, actions and returns, and feedback from stakeholders that the lead answers.
 
-Who may do what:
+Who may do what (the getters and `may_comment` are in goldenthread.core.access):
 - see meetings, comments and feedback pages: everyone who may see the partnership;
 - record a meeting: leads and members (a member often takes the notes); change it: the
   person who recorded it, or a lead;
@@ -17,11 +17,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from goldenthread.rules import Frequency, Period, PeriodError
 
-from .access import Need, allows, check
+from .access import Need, allows, may_comment
 from .models import (
     Action,
     Attendee,
@@ -73,30 +72,6 @@ def follow_up_due_problem(due: datetime.date, held_on: datetime.date) -> str | N
 
 
 # --- access -------------------------------------------------------------------------------
-
-
-def get_meeting_for_user(user: User, pk: int, need: Need = Need.VIEW) -> ReviewMeeting:
-    """The meeting, or 404 outside its partnership; EDIT is its recorder's or a lead's."""
-    meeting = get_object_or_404(
-        ReviewMeeting.objects.select_related("partnership", "created_by"), pk=pk
-    )
-    check(user, meeting.partnership, need, meeting.created_by_id)
-    return meeting
-
-
-def get_feedback_for_user(user: User, pk: int, need: Need = Need.LEAD) -> Feedback:
-    feedback = get_object_or_404(
-        Feedback.objects.select_related("partnership", "author", "answered_by"), pk=pk
-    )
-    check(user, feedback.partnership, need, feedback.author_id)
-    return feedback
-
-
-def may_comment(user: User, partnership: Partnership) -> bool:
-    """Leads, members and the council performance team comment; viewers give feedback."""
-    return allows(user, partnership, Need.CONTRIBUTE) or (
-        allows(user, partnership, Need.VIEW) and user.is_performance_team
-    )
 
 
 def sees_all_feedback(user: User, partnership: Partnership) -> bool:

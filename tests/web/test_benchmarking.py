@@ -16,9 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goldenthread.core.benchmarking import benchmark_rows, benchmark_summary
-from goldenthread.core.demo.benchmarking import CIPFA, CSSN, load_benchmarking
-from goldenthread.core.demo.catalogue import INDICATORS
-from goldenthread.core.demo.world import PARTNERSHIPS
 from goldenthread.core.models import (
     Area,
     ComparatorGroup,
@@ -32,6 +29,8 @@ from goldenthread.core.services.benchmarking import (
     import_comparator_group,
     import_comparator_values,
 )
+from goldenthread.demo.benchmarking import CIPFA, CSSN, load_benchmarking
+from goldenthread.demo.catalogue import INDICATORS, PARTNERSHIPS
 from goldenthread.documents import comparators
 from goldenthread.documents.comparators import SourcePair
 from goldenthread.rules import Period, parse_published_period
@@ -39,7 +38,7 @@ from goldenthread.web.views.benchmarking import pair_field_name
 from tests.conftest import make_indicator, make_partnership
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "goldenthread" / "core" / "demo" / "data"
+DATA = REPO / "goldenthread" / "demo" / "data"
 EMPLOYMENT = DATA / "economy" / "employment_rate.csv"
 EMPLOYMENT_PAIR = SourcePair("Employment rate - aged 16-64", "Percentage", 0)
 HOME = "E08000009"

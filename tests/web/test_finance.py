@@ -1,7 +1,7 @@
 """Finance: the page (budget against spend by quarter, variance and forecast in words, the
 chart and its table, each action's figures), the summary box, the lead's form (writes with
-history; bad input refused with a message by the field, nothing saved), the services, who
-may do what, and query counts at two sizes.
+history; bad input refused with a message by the field, nothing saved), who may do what,
+and query counts at two sizes. The services themselves: tests/core/test_finance_services.py.
 
 The clock stands at 20 November 2025: 2025/26 Q3 is running, Q4 has not started. The
 partnership's 2025/26 budget is £400,000; it spent £100,000 in Q1 and £106,000 in Q2.
@@ -9,13 +9,11 @@ partnership's 2025/26 budget is £400,000; it spent £100,000 in Q1 and £106,00
 
 import datetime
 import html
-import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -23,10 +21,9 @@ from django.urls import reverse
 
 from goldenthread.core import finance as core_finance
 from goldenthread.core.finance import Finance, finance_summary, money
-from goldenthread.core.models import Action, Budget, Objective, Spend
+from goldenthread.core.models import Action, Budget, Spend
 from goldenthread.core.monitoring import return_contents
-from goldenthread.core.services.finance import record_spend, save_year_finance, set_budget
-from goldenthread.rules import ActionState, Period
+from goldenthread.rules import Period
 
 TODAY = datetime.date(2025, 11, 20)
 Q1, Q2, Q3, Q4 = (Period.parse(f"2025/26 Q{n}") for n in range(1, 5))
@@ -409,66 +406,6 @@ def test_figures_outside_the_form_are_refused_not_dropped(client, money_world, k
     client.force_login(money_world.lead)
     data = current_form(money_world) | {key: "5000", "budget": "1"}
     assert_refused(client, money_world, data, "", message)
-
-
-# --- Services ------------------------------------------------------------------------------
-
-
-def test_the_services_write_with_history_and_refuse_what_is_wrong(money_world):
-    w = money_world
-    budget = set_budget(partnership=w.partnership, year=2026, amount=Decimal("5"), by=w.lead)
-    assert budget.history.first().history_user == w.lead
-    spend = record_spend(partnership=w.partnership, period=Q3, amount=Decimal("7.5"), by=w.lead)
-    assert spend.amount == Decimal("7.50")
-    assert spend.history.first().history_change_reason == "Spend for 2025/26 Q3"
-    # The same amount again writes nothing.
-    record_spend(partnership=w.partnership, period=Q3, amount=Decimal("7.50"), by=w.lead)
-    assert spend.history.count() == 1
-    # None removes.
-    assert record_spend(partnership=w.partnership, period=Q3, amount=None, by=w.lead) is None
-    assert not Spend.objects.filter(period=Q3).exists()
-
-    with pytest.raises(PermissionDenied):
-        set_budget(partnership=w.partnership, year=2025, amount=Decimal("1"), by=w.member)
-    with pytest.raises(PermissionDenied):
-        record_spend(partnership=w.partnership, period=Q3, amount=Decimal(1), by=w.performance)
-    with pytest.raises(ValidationError, match=re.escape("not one. Use one like 2025/26 Q3")):
-        record_spend(partnership=w.partnership, period=Period.parse("2025/26"), amount=1, by=w.lead)
-    with pytest.raises(ValidationError, match=re.escape("must be £0 or more. To record a refund")):
-        record_spend(partnership=w.partnership, period=Q3, amount=Decimal(-1), by=w.lead)
-    with pytest.raises(ValidationError, match="must be £0 or more"):
-        set_budget(partnership=w.partnership, year=2025, amount=Decimal(-1), by=w.lead)
-    with pytest.raises(ValidationError, match="Enter the 2025/26 budget as an amount"):
-        set_budget(partnership=w.partnership, year=2025, amount="12", by=w.lead)
-    with pytest.raises(ValidationError, match="year"):
-        set_budget(partnership=w.partnership, year=12, amount=Decimal(1), by=w.lead)
-
-    other_objective = Objective.objects.get(plan__partnership=w.other)
-    theirs = Action.objects.create(
-        objective=other_objective, ref="A9", title="Theirs", state=ActionState.ON_TRACK
-    )
-    with pytest.raises(ValidationError, match="not in any of this partnership's plans"):
-        set_budget(
-            partnership=w.partnership, year=2025, amount=Decimal(1), action=theirs, by=w.lead
-        )
-    with pytest.raises(ValidationError, match="not in any of this partnership's plans"):
-        record_spend(
-            partnership=w.partnership, period=Q1, amount=Decimal(1), action=theirs, by=w.lead
-        )
-
-
-def test_saving_the_year_is_all_or_nothing(money_world):
-    w = money_world
-    with pytest.raises(ValidationError, match="2026/27 Q1 is not in 2025/26"):
-        save_year_finance(
-            partnership=w.partnership,
-            year=2025,
-            budgets={None: Decimal("1")},
-            spends={(Q3, None): Decimal("2"), (Period.parse("2026/27 Q1"), None): Decimal("3")},
-            by=w.lead,
-        )
-    assert Budget.objects.get(action=None, year=2025).amount == 400000
-    assert not Spend.objects.filter(period=Q3).exists()
 
 
 # --- Who may do what -----------------------------------------------------------------------

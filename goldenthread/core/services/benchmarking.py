@@ -1,6 +1,7 @@
 """Writes for benchmarking: other areas' published values of our indicators, comparator
 groups, an indicator's usual group, and the remembered mapping of published indicators to
-ours. Who may do each is decided in goldenthread.core.benchmarking and checked here too.
+ours. Who may do each is decided in goldenthread.core.access (`may_import_*`) and checked
+here first.
 
 Comparator values, groups, areas and mappings are published reference data, not the
 partnership's own record, so they carry no history table: each value records who imported
@@ -18,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from goldenthread.core.benchmarking import may_import_groups, may_import_into
+from goldenthread.core.access import may_import_comparators, may_import_groups, may_import_into
 from goldenthread.core.models import (
     Area,
     ComparatorGroup,
@@ -71,6 +72,10 @@ def import_comparator_values(
     indicator and measure → ours, or None for "don't import") are remembered for the next
     file (see ``_remember``). A constant number of queries, whatever the number of values,
     plus two for each mapping."""
+    if not may_import_comparators(by):
+        raise PermissionDenied(
+            "Only the council performance team and partnership leads import comparator data."
+        )
     indicators = {v.indicator.pk: v.indicator for v in values}
     for mapped in (mappings or {}).values():
         if mapped is not None:

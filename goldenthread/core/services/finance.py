@@ -7,35 +7,39 @@ the quarter it refunds — the history keeps who changed it, when, and the old f
 no quarter shows a negative spend that nobody can explain. An amount of None removes the
 budget or the spend (recorded in the history too). Writing the amount already there
 changes nothing and writes no history.
+
+The partnership's figures are its totals: its actions' budgets for a year fit within its
+budget for the year, and what was spent on its actions in a quarter within its spend that
+quarter (which must be recorded once anything was spent on an action). Every write here
+checks the totals as they will stand after it; a refusal names the box of the finance
+form it concerns (`budget_key`, `spend_key`).
 """
 
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from goldenthread.core.access import Need, allows
+from goldenthread.core.access import Need, require
 from goldenthread.core.finance import amount_problem, money
 from goldenthread.core.models import Action, Budget, Partnership, Spend, User
-from goldenthread.rules import Frequency, Period, PeriodError, year_label
+from goldenthread.rules import Frequency, Period, year_label
 
-from . import delete_audited, save_audited
+from . import delete_audited, financial_year, save_audited
 
-
-def _require_lead(partnership: Partnership, by: User) -> None:
-    if not allows(by, partnership, Need.LEAD):
-        raise PermissionDenied(
-            "Only the partnership's lead link officer or leads set budgets and record spend."
-        )
+REFUSAL = "Only the partnership's lead link officer or leads set budgets and record spend."
 
 
-def _check_year(year: int) -> None:
-    try:
-        Period(Frequency.ANNUAL, year, 1)
-    except PeriodError as error:
-        raise ValidationError({"year": str(error)}) from None
+def budget_key(action_id: int | None = None) -> str:
+    """The name of the finance form's box for a budget: the partnership's, or an action's."""
+    return "budget" if action_id is None else f"budget_a{action_id}"
+
+
+def spend_key(period: Period, action_id: int | None = None) -> str:
+    """The name of the finance form's box for a quarter's spend."""
+    return f"spend_{period.key}" + ("" if action_id is None else f"_a{action_id}")
 
 
 def _check_quarter(period: Period) -> None:
@@ -76,6 +80,84 @@ def _whose(action: Action | None) -> str:
     return f" for {action.ref}" if action is not None else ""
 
 
+def _totals_problems(
+    partnership: Partnership,
+    year: int,
+    budgets: Mapping[int | None, Decimal | None],
+    spends: Mapping[tuple[Period, int | None], Decimal | None],
+) -> dict[str, str]:
+    """What the partnership's totals would break once `budgets` (by action id, None for
+    the partnership's own) and `spends` (by quarter and action id) are written over what is
+    stored: by the form box each problem is shown beside. Only the year's budgets, when any
+    budget changes, and only the quarters whose spend changes, are checked."""
+    problems = {}
+    if budgets:
+        stored = dict(
+            Budget.objects.filter(partnership=partnership, year=year).values_list(
+                "action_id", "amount"
+            )
+        )
+        after = {**stored, **budgets}
+        budget = after.pop(None, None)
+        on_actions = sum((a for a in after.values() if a is not None), Decimal(0))
+        if budget is not None and on_actions > budget:
+            problems[budget_key()] = (
+                f"The actions' budgets add up to {money(on_actions)}, more than the "
+                f"partnership's {year_label(year)} budget of {money(budget)}: the "
+                "partnership's budget includes them"
+            )
+    quarters = sorted({period for period, _ in spends})
+    if quarters:
+        stored_spends = {
+            (s.period, s.action_id): s.amount
+            for s in Spend.objects.filter(
+                partnership=partnership, period__in=[q.key for q in quarters]
+            )
+        }
+        after = {**stored_spends, **spends}
+        for q in quarters:
+            given = [
+                amount
+                for (period, action_id), amount in after.items()
+                if period == q and action_id is not None and amount is not None
+            ]
+            if not given:
+                continue
+            total = after.get((q, None))
+            spent_on_actions = sum(given, Decimal(0))
+            if total is None:
+                problems[spend_key(q)] = (
+                    f"Enter the partnership's total {q.label} spend: it includes the "
+                    f"{money(spent_on_actions)} spent on actions"
+                )
+            elif spent_on_actions > total:
+                problems[spend_key(q)] = (
+                    f"The partnership's total {q.label} spend of {money(total)} is less than "
+                    f"the {money(spent_on_actions)} spent on its actions: the total includes "
+                    "them"
+                )
+    return problems
+
+
+def _check_totals(problems: Mapping[str, str], *, key: str | None = None) -> None:
+    """Refuse on the totals' problems, each by its form box, or all by `key` when the
+    caller writes one figure and has no form of boxes."""
+    if not problems:
+        return
+    if key is None:
+        raise ValidationError(dict(problems))
+    raise ValidationError({key: list(problems.values())})
+
+
+def _id(action: Action | None) -> int | None:
+    return action.pk if action is not None else None
+
+
+def _pounds(amount: Decimal | int | None) -> Decimal | None:
+    """The amount as it will be stored: to the penny."""
+    return None if amount is None else Decimal(amount).quantize(Decimal("0.01"))
+
+
 def _write(
     model: type[Budget] | type[Spend],
     existing: Budget | Spend | None,
@@ -113,12 +195,15 @@ def set_budget(
 ) -> Budget | None:
     """The budget for the financial year starting in `year` (2025 for 2025/26), for the
     partnership or, given `action`, for one of its actions. None removes it."""
-    _require_lead(partnership, by)
-    _check_year(year)
+    require(by, partnership, Need.LEAD, refusal=REFUSAL)
+    financial_year(year)
     what = f"the {year_label(year)} budget{_whose(action)}"
     _check_amount(amount, what)
     if action is not None:
         action = _actions_of(partnership, {action.pk})[action.pk]
+    _check_totals(
+        _totals_problems(partnership, year, {_id(action): _pounds(amount)}, {}), key="amount"
+    )
     existing = Budget.objects.filter(partnership=partnership, year=year, action=action).first()
     row, _ = _write(
         Budget,
@@ -142,12 +227,16 @@ def record_spend(
 ) -> Spend | None:
     """What was spent in the quarter `period`, by the partnership as a whole or, given
     `action`, on one of its actions. None removes it."""
-    _require_lead(partnership, by)
+    require(by, partnership, Need.LEAD, refusal=REFUSAL)
     _check_quarter(period)
     what = f"the {period.label} spend{_whose(action)}"
     _check_amount(amount, what, spend=True)
     if action is not None:
         action = _actions_of(partnership, {action.pk})[action.pk]
+    _check_totals(
+        _totals_problems(partnership, period.year, {}, {(period, _id(action)): _pounds(amount)}),
+        key="amount",
+    )
     existing = Spend.objects.filter(partnership=partnership, period=period, action=action).first()
     row, _ = _write(
         Spend,
@@ -172,8 +261,8 @@ def save_year_finance(
     """Everything on the finance form in one go, all or nothing: `budgets` by action id
     (None for the partnership's own), `spends` by (quarter, action id). Every quarter must
     belong to the year. Returns how many budgets and spends changed."""
-    _require_lead(partnership, by)
-    _check_year(year)
+    require(by, partnership, Need.LEAD, refusal=REFUSAL)
+    financial_year(year)
     label = year_label(year)
     for period, _ in spends:
         _check_quarter(period)
@@ -188,6 +277,14 @@ def save_year_finance(
     for (period, action_id), amount in spends.items():
         what = f"the {period.label} spend{_whose(actions.get(action_id))}"
         _check_amount(amount, what, spend=True)
+    _check_totals(
+        _totals_problems(
+            partnership,
+            year,
+            {a: _pounds(amount) for a, amount in budgets.items()},
+            {key: _pounds(amount) for key, amount in spends.items()},
+        )
+    )
 
     old_budgets = {
         b.action_id: b for b in Budget.objects.filter(partnership=partnership, year=year)
@@ -224,4 +321,4 @@ def save_year_finance(
     return changed
 
 
-__all__ = ["record_spend", "save_year_finance", "set_budget"]
+__all__ = ["budget_key", "record_spend", "save_year_finance", "set_budget", "spend_key"]

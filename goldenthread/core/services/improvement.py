@@ -1,6 +1,7 @@
 """Writes for under-performance: start an improvement plan when an indicator has been red
-two review periods running (goldenthread.core.lessons decides that; nobody ticks it), and
-close it with a reason. Each is atomic and recorded in the history with who and why."""
+two review periods running (goldenthread.core.lessons decides that; nobody ticks it): a lead
+or the indicator's owner; and close it with a reason: a lead. Each is atomic and recorded
+in the history with who and why."""
 
 import datetime
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from goldenthread.core.access import Need, require
 from goldenthread.core.lessons import plan_actions, trigger_for
 from goldenthread.core.models import Action, ImprovementPlan, Indicator, User
 from goldenthread.core.risks import possible_owners
@@ -28,6 +30,7 @@ def start_improvement_plan(
 ) -> ImprovementPlan:
     """Start the improvement plan the indicator's trigger asks for. Refused when no plan is
     asked for: the indicator is not red two periods running, or a plan is already open."""
+    require(by, indicator.partnership, Need.EDIT, indicator.owner_id)
     # One plan at a time: a second person starting one waits here, then finds it open.
     Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
     if ImprovementPlan.objects.filter(indicator=indicator, closed_at__isnull=True).exists():
@@ -73,6 +76,7 @@ def start_improvement_plan(
 def close_improvement_plan(*, plan: ImprovementPlan, by: User, reason: str) -> ImprovementPlan:
     """Close an open improvement plan; the reason is kept on the plan and in its history.
     The indicator can ask for a new plan only for a later pair of red periods."""
+    require(by, plan.indicator.partnership, Need.LEAD)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": ["Enter why the improvement plan is being closed"]})

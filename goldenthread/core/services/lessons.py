@@ -1,12 +1,13 @@
-"""Writes to the lessons-learned log: record a lesson and change it. Each is atomic,
-checks the log's rules (goldenthread.core.lessons) and records who did it and why in the
-history."""
+"""Writes to the lessons-learned log: record a lesson (leads and members) and change it
+(its author or a lead). Each is atomic, checks who may make it and the log's rules
+(goldenthread.core.lessons), and records who did it and why in the history."""
 
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from goldenthread.core.access import Need, require
 from goldenthread.core.lessons import join_tags, lesson_objectives, lesson_problems, normalise_tags
 from goldenthread.core.models import Lesson, Objective, Partnership, User
 
@@ -68,6 +69,7 @@ def record_lesson(
 ) -> Lesson:
     """Add a lesson to the partnership's log; tags are normalised (trimmed, lower case,
     each once)."""
+    require(by, partnership, Need.CONTRIBUTE)
     tag_list, objectives = normalise_tags(tags), list(objectives)
     fields = {
         "title": title.strip(),
@@ -94,6 +96,7 @@ def _differs(name: str, wanted, current) -> bool:
 @transaction.atomic
 def update_lesson(*, lesson: Lesson, by: User, **changes) -> Lesson:
     """Change any of EDITABLE; the history reason names what changed."""
+    require(by, lesson.partnership, Need.EDIT, lesson.created_by_id)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"update_lesson() cannot change {', '.join(sorted(unknown))}")

@@ -7,25 +7,23 @@ history and the compliance tracker for the years it ran, with no new returns ope
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from goldenthread.core.access import require_performance_team
 from goldenthread.core.models import Partnership, User
 
 from . import save_audited
 
-
-def _require_performance_team(by: User) -> None:
-    if not by.is_performance_team:
-        raise PermissionDenied("Only the council performance team closes or reopens a partnership.")
+REFUSAL = "Only the council performance team closes or reopens a partnership."
 
 
 @transaction.atomic
 def close_partnership(
     *, partnership: Partnership, by: User, reason: str, on: datetime.date | None = None
 ) -> Partnership:
-    _require_performance_team(by)
+    require_performance_team(by, refusal=REFUSAL)
     if partnership.is_closed:
         raise ValidationError(f"{partnership.name} is already closed.")
     reason = (reason or "").strip()
@@ -40,7 +38,7 @@ def close_partnership(
 
 @transaction.atomic
 def reopen_partnership(*, partnership: Partnership, by: User, reason: str) -> Partnership:
-    _require_performance_team(by)
+    require_performance_team(by, refusal=REFUSAL)
     if not partnership.is_closed:
         raise ValidationError(f"{partnership.name} is not closed.")
     reason = (reason or "").strip()

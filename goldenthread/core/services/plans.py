@@ -1,17 +1,23 @@
 """Writing, approving and revising a partnership's plan. Only draft versions change;
 an approved version is what everything later is measured against, and a revision is
-a new draft version with a reason."""
+a new draft version with a reason.
+
+Who may do what, as the plan pages say: the leads start, edit, approve and revise the plan;
+leads and members draft objectives, actions and indicators, which a member then owns
+(only a lead gives one to someone else); an item is changed or removed by a lead or its
+owner; an indicator's targets are set by a lead or the indicator's owner."""
 
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from goldenthread.core.access import Need, require, require_owner
 from goldenthread.core.models import (
     Action,
     Indicator,
@@ -74,6 +80,7 @@ def create_plan(
 ) -> Plan:
     """A first draft. A partnership that already has a draft works on that one, and
     one with an approved plan revises it instead."""
+    require(by, partnership, Need.LEAD)
     _check_years(first_year, last_year)
     existing = partnership.plans.exclude(status=Plan.Status.SUPERSEDED).first()
     if existing is not None:
@@ -96,6 +103,7 @@ def create_plan(
 
 @transaction.atomic
 def update_plan(*, plan: Plan, by: User, **fields) -> Plan:
+    require(by, plan.partnership, Need.LEAD)
     ensure_draft(plan)
     for name, value in fields.items():
         setattr(plan, name, value)
@@ -133,6 +141,14 @@ def save_objective(
     outcomes: Iterable[Outcome],
     indicators: Iterable[Indicator],
 ) -> Objective:
+    """A new objective of the draft (`objective` None), or changes to one of its own."""
+    if objective is None:
+        require(by, plan.partnership, Need.CONTRIBUTE)
+    else:
+        require(by, plan.partnership, Need.EDIT, objective.owner_id)
+        if objective.plan_id != plan.pk:
+            raise ValidationError("That objective is not in this version of the plan.")
+    require_owner(by, plan.partnership, owner.pk if owner else None)
     ensure_draft(plan)
     indicators = list(indicators)
     foreign = [i.code for i in indicators if i.partnership_id != plan.partnership_id]
@@ -176,6 +192,7 @@ def all_refs(model, partnership: Partnership) -> list[str]:
 
 @transaction.atomic
 def remove_objective(*, objective: Objective, by: User) -> None:
+    require(by, objective.plan.partnership, Need.EDIT, objective.owner_id)
     ensure_draft(objective.plan)
     delete_audited(objective, by=by, reason="Removed from the draft")
 
@@ -201,6 +218,15 @@ def save_action(
     due_date: datetime.date | None,
     milestones: Iterable[MilestoneInput] = (),
 ) -> Action:
+    """A new action of a draft's objective (`action` None), or changes to one of its own."""
+    partnership = objective.plan.partnership
+    if action is None:
+        require(by, partnership, Need.CONTRIBUTE)
+    else:
+        require(by, partnership, Need.EDIT, action.owner_id)
+        if action.objective_id != objective.pk:
+            raise ValidationError(f"{action.ref} is not an action of {objective.ref}.")
+    require_owner(by, partnership, owner.pk if owner else None)
     ensure_draft(objective.plan)
     if start_date and due_date and due_date < start_date:
         raise ValidationError({"due_date": "Enter a due date on or after the start date."})
@@ -247,6 +273,7 @@ def save_action(
 
 @transaction.atomic
 def remove_action(*, action: Action, by: User) -> None:
+    require(by, action.objective.plan.partnership, Need.EDIT, action.owner_id)
     ensure_draft(action.objective.plan)
     delete_audited(action, by=by, reason="Removed from the draft")
 
@@ -254,6 +281,11 @@ def remove_action(*, action: Action, by: User) -> None:
 @transaction.atomic
 def create_indicator(*, plan: Plan, objective: Objective | None, by: User, **fields) -> Indicator:
     """A new measure for the partnership, linked to an objective of the draft."""
+    require(by, plan.partnership, Need.CONTRIBUTE)
+    owner = fields.get("owner")
+    require_owner(by, plan.partnership, owner.pk if owner else None)
+    if objective is not None and objective.plan_id != plan.pk:
+        raise ValidationError("That objective is not in this version of the plan.")
     ensure_draft(plan)
     if plan.partnership.indicators.count() >= MAX_INDICATORS:
         raise ValidationError(
@@ -270,6 +302,10 @@ def create_indicator(*, plan: Plan, objective: Objective | None, by: User, **fie
 
 @transaction.atomic
 def update_indicator(*, indicator: Indicator, by: User, **fields) -> Indicator:
+    require(by, indicator.partnership, Need.EDIT, indicator.owner_id)
+    if "owner" in fields:
+        owner = fields["owner"]
+        require_owner(by, indicator.partnership, owner.pk if owner else None)
     for name, value in fields.items():
         setattr(indicator, name, value)
     indicator.full_clean(validate_unique=True, validate_constraints=True)
@@ -285,6 +321,9 @@ def set_plan_targets(
 ) -> None:
     """Replace the draft's targets for one indicator. Every period must be in the plan's
     years and of the indicator's frequency; nothing is written unless all are."""
+    require(by, indicator.partnership, Need.EDIT, indicator.owner_id)
+    if indicator.partnership_id != plan.partnership_id:
+        raise PermissionDenied("That indicator belongs to another partnership.")
     ensure_draft(plan)
     problems = []
     for period, (value, upper) in targets.items():
@@ -316,6 +355,7 @@ def approve_plan(*, plan: Plan, by: User, reasons: Mapping[str, str], today: dat
     reason in `reasons[item.key]`, kept as a SmartWaiver. The previous approved version
     is superseded, and the plan's targets become the live targets that results are
     measured against."""
+    require(by, plan.partnership, Need.LEAD)
     ensure_draft(plan)
     failures = smart_report(plan, today).failures
     missing = [item.key for item in failures if not reasons.get(item.key, "").strip()]
@@ -375,6 +415,7 @@ def revise_plan(
     """Start a new draft version from the approved one. Objectives, their links and the
     plan's targets are copied with their references; every unfinished action is either
     carried into the new version or closed with a stated reason — never dropped."""
+    require(by, plan.partnership, Need.LEAD)
     if plan.status != Plan.Status.APPROVED:
         raise ValidationError("Only the approved version can be revised.")
     if not reason.strip():

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from goldenthread.core.access import Need, allows, require_open
+from goldenthread.core.access import Need, allows, require, require_performance_team
 from goldenthread.core.models import (
     Action,
     ActionUpdate,
@@ -64,8 +64,7 @@ def open_quarter(
 ) -> ReportingRound:
     """Open a quarter for every partnership at once. Running it again adds returns for
     partnerships created since, and changes nothing else."""
-    if not by.is_performance_team:
-        raise PermissionDenied("Only the council performance team opens a quarter.")
+    require_performance_team(by, refusal="Only the council performance team opens a quarter.")
     if period.frequency != Frequency.QUARTERLY:
         raise ValidationError(
             {"period": f"{period.label} is not a quarter: choose one like 2025/26 Q3."}
@@ -124,9 +123,17 @@ class ReviewInput:
     note: str = ""
 
 
+FILL_IN = "Only the partnership's leads and members fill in its return."
+
+
 def _check_owner(by: User, partnership: Partnership, owner_id: int | None, what: str) -> None:
-    if not allows(by, partnership, Need.EDIT, owner_id):
-        raise PermissionDenied(f"Only the lead or the owner can report {what}.")
+    require(
+        by,
+        partnership,
+        Need.EDIT,
+        owner_id,
+        refusal=f"Only the lead or the owner can report {what}.",
+    )
 
 
 @transaction.atomic
@@ -143,8 +150,7 @@ def record_results(
     return's version, as saving the page does, so anyone who opened the return before it
     is refused (ReturnConflict) rather than overwriting it unseen; `how` is the reason the
     return's history gives."""
-    if not allows(by, ret.partnership, Need.CONTRIBUTE):
-        raise PermissionDenied("Only the partnership's leads and members fill in its return.")
+    require(by, ret.partnership, Need.CONTRIBUTE, refusal=FILL_IN)
     # Locked, so the version moved below is the one in the database.
     ret = Return.objects.select_for_update().select_related("round", "partnership").get(pk=ret.pk)
     _ensure_editable(ret)
@@ -357,8 +363,7 @@ def save_return(
     version when the page was opened: if someone saved since (or it is missing), nothing
     is written and ReturnConflict says who. `draft` keeps what was typed but is not valid
     yet."""
-    if not allows(by, ret.partnership, Need.CONTRIBUTE):
-        raise PermissionDenied("Only the partnership's leads and members fill in its return.")
+    require(by, ret.partnership, Need.CONTRIBUTE, refusal=FILL_IN)
     _ensure_editable(ret)
     lead = allows(by, ret.partnership, Need.LEAD)
     if highlights is not None and lead:
@@ -440,8 +445,12 @@ def submission_problems(ret: Return) -> list[Problem]:
 
 @transaction.atomic
 def submit_return(*, ret: Return, by: User) -> Return:
-    if not allows(by, ret.partnership, Need.LEAD):
-        raise PermissionDenied("Only the partnership's lead link officer submits its return.")
+    require(
+        by,
+        ret.partnership,
+        Need.LEAD,
+        refusal="Only the partnership's lead link officer submits its return.",
+    )
     _ensure_editable(ret)
     problems = submission_problems(ret)
     if problems:
@@ -451,15 +460,12 @@ def submit_return(*, ret: Return, by: User) -> Return:
     return save_audited(ret, by=by, reason="Submitted")
 
 
-def _require_performance_team(by: User, ret: Return) -> None:
-    if not by.is_performance_team:
-        raise PermissionDenied("Only the council performance team does this.")
-    require_open(ret.partnership)
+DECIDE = "Only the council performance team signs off returns."
 
 
 @transaction.atomic
 def sign_off_return(*, ret: Return, by: User) -> Return:
-    _require_performance_team(by, ret)
+    require_performance_team(by, partnership=ret.partnership, refusal=DECIDE)
     if ret.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be signed off.")
     ret.status, ret.decided_by, ret.decided_at, ret.returned_reason = (
@@ -473,7 +479,7 @@ def sign_off_return(*, ret: Return, by: User) -> Return:
 
 @transaction.atomic
 def return_for_changes(*, ret: Return, by: User, reason: str) -> Return:
-    _require_performance_team(by, ret)
+    require_performance_team(by, partnership=ret.partnership, refusal=DECIDE)
     if ret.status != Return.Status.SUBMITTED:
         raise ValidationError("Only a submitted return can be returned.")
     if not reason.strip():
@@ -491,7 +497,11 @@ def return_for_changes(*, ret: Return, by: User, reason: str) -> Return:
 
 @transaction.atomic
 def reopen_return(*, ret: Return, by: User, reason: str) -> Return:
-    _require_performance_team(by, ret)
+    require_performance_team(
+        by,
+        partnership=ret.partnership,
+        refusal="Only the council performance team reopens a signed-off return.",
+    )
     if ret.status != Return.Status.SIGNED_OFF:
         raise ValidationError("Only a signed-off return can be reopened.")
     if not reason.strip():

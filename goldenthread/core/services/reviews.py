@@ -5,16 +5,21 @@ An approved plan is otherwise locked (goldenthread.core.services.plans.ensure_dr
 review meeting is how the Do stage adds work to the plan being delivered, so
 `record_review` and `update_review` are the one way to add an action to it. Each such
 action keeps the meeting in `raised_at` and its history says which meeting raised it.
+
+Who may do what (goldenthread.core.reviews says why): leads and members record a meeting,
+and its recorder or a lead changes it; leads, members and the performance team comment;
+anyone who may see the partnership gives feedback, and its leads answer it.
 """
 
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from goldenthread.core.access import Need, may_comment, require
 from goldenthread.core.models import (
     Action,
     Attendee,
@@ -194,6 +199,7 @@ def record_review(
     people from outside), what went well, the challenges and the decisions. Each
     follow-up becomes an action in the approved plan with the next free reference. All of
     it is written, or (on any problem) none of it."""
+    require(by, partnership, Need.CONTRIBUTE)
     members, guests, follow_ups = list(members), list(guests), list(follow_ups)
     member_orgs, owner_orgs = _check(
         partnership=partnership,
@@ -235,6 +241,7 @@ def update_review(
     """Correct a meeting's record. The attendees are replaced by those given; new
     follow-ups are added as actions. Follow-ups already raised are actions in the plan
     now, kept and changed there, so they are left as they are."""
+    require(by, meeting.partnership, Need.EDIT, meeting.created_by_id)
     members, guests, follow_ups = list(members), list(guests), list(follow_ups)
     member_orgs, owner_orgs = _check(
         partnership=meeting.partnership,
@@ -266,12 +273,19 @@ def _text(value: str, field: str, message: str) -> str:
     return value
 
 
+COMMENT_REFUSAL = (
+    "Leads, members and the council performance team comment; as a viewer, "
+    "give the lead your feedback instead."
+)
+
+
 @transaction.atomic
 def add_comment(*, on: Commentable, by: User, body: str) -> Comment:
     """A comment on an indicator, an action or a return. The comment is its own record
-    (who, when, what) and is never edited. Who may comment is checked by the caller with
-    goldenthread.core.reviews.may_comment."""
+    (who, when, what) and is never edited."""
     kind, partnership = comment_subject(on)
+    if not may_comment(by, partnership):
+        raise PermissionDenied(COMMENT_REFUSAL)
     comment = Comment(
         partnership=partnership,
         author=by,
@@ -284,6 +298,9 @@ def add_comment(*, on: Commentable, by: User, body: str) -> Comment:
 
 @transaction.atomic
 def give_feedback(*, partnership: Partnership, by: User, body: str, about: str = "") -> Feedback:
+    """Anyone who may see the partnership gives feedback: it is how viewers (stakeholders,
+    residents' representatives) take part."""
+    require(by, partnership, Need.VIEW)
     feedback = Feedback(
         partnership=partnership,
         author=by,
@@ -297,6 +314,7 @@ def give_feedback(*, partnership: Partnership, by: User, body: str, about: str =
 @transaction.atomic
 def answer_feedback(*, feedback: Feedback, by: User, answer: str) -> Feedback:
     """The lead's answer. Answering again replaces it, with the new who and when."""
+    require(by, feedback.partnership, Need.LEAD)
     feedback.answer = _text(answer, "answer", "Enter your answer")
     feedback.answered_by = by
     feedback.answered_at = timezone.now()

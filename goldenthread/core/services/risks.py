@@ -1,11 +1,14 @@
-"""Writes to the risk register. Each is atomic, checks the register's rules
-(goldenthread.core.risks.check_risk) and records who did it and why in the history."""
+"""Writes to the risk register. Each is atomic, checks who may make it (leads and members
+add risks, which a member then owns; a lead or the risk's owner changes and closes it;
+only a lead gives a risk to someone else) and the register's rules
+(goldenthread.core.risks.check_risk), and records who did it and why in the history."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from goldenthread.core.access import Need, require, require_owner
 from goldenthread.core.models import Objective, Partnership, Risk, User
 from goldenthread.core.risks import check_risk, next_ref
 
@@ -49,6 +52,8 @@ def create_risk(
     objective: Objective | None = None,
 ) -> Risk:
     """Add an open risk with the next free reference (R1, R2 …)."""
+    require(by, partnership, Need.CONTRIBUTE)
+    require_owner(by, partnership, owner.pk if owner else None)
     # Lock the partnership so two people adding risks at once cannot take the same ref.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     if partnership.risks.filter(is_open=True).count() >= MAX_OPEN_RISKS:
@@ -80,6 +85,10 @@ def create_risk(
 def update_risk(*, risk: Risk, by: User, **changes) -> Risk:
     """Change any of EDITABLE; the history reason names what changed. Closed risks are
     kept as a record and cannot be changed."""
+    require(by, risk.partnership, Need.EDIT, risk.owner_id)
+    if "owner" in changes:
+        owner = changes["owner"]
+        require_owner(by, risk.partnership, owner.pk if owner else None)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"update_risk() cannot change {', '.join(sorted(unknown))}")
@@ -99,6 +108,7 @@ def update_risk(*, risk: Risk, by: User, **changes) -> Risk:
 def close_risk(*, risk: Risk, by: User, reason: str) -> Risk:
     """Close a risk that no longer threatens the partnership's aims; the reason is kept
     as the history entry's change reason."""
+    require(by, risk.partnership, Need.EDIT, risk.owner_id)
     reason = reason.strip()
     if not reason:
         raise ValidationError("Enter why the risk is being closed")

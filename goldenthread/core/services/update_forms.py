@@ -8,17 +8,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from concurrency.exceptions import RecordModifiedError
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from goldenthread.core.access import Need, allows, require_open
+from goldenthread.core.access import Need, require, require_performance_team
 from goldenthread.core.models import AnnualUpdateForm, Partnership, User
 from goldenthread.core.models.fields import TEXT
 from goldenthread.rules import Requirement
 from goldenthread.rules.inputs import text_problem
 
-from . import save_audited
+from . import financial_year, save_audited
 
 TEXT_FIELDS = (
     "membership_changes",
@@ -49,15 +49,8 @@ class FormConflict(Exception):
         self.form = form
 
 
-def _require_lead(by: User, partnership: Partnership) -> None:
-    if not allows(by, partnership, Need.LEAD):
-        raise PermissionDenied("Only the lead link officer can submit; others may read.")
-
-
-def _require_performance_team(by: User, form: AnnualUpdateForm) -> None:
-    if not by.is_performance_team:
-        raise PermissionDenied("Only the council performance team accepts or returns the form.")
-    require_open(form.partnership)
+READ_ONLY = "Only the lead link officer can submit; others may read."
+DECIDE = "Only the council performance team accepts or returns the form."
 
 
 def _ensure_editable(form: AnnualUpdateForm) -> None:
@@ -105,7 +98,8 @@ def save_update_form(
     `version` is the form's version when the page was opened (None for a new form); if
     someone saved since, or the form exists and no version was given, nothing is written
     and FormConflict carries the saved form."""
-    _require_lead(by, partnership)
+    require(by, partnership, Need.LEAD, refusal=READ_ONLY)
+    financial_year(year)
     form = (
         AnnualUpdateForm.objects.select_for_update()
         .filter(partnership=partnership, year=year)
@@ -160,7 +154,7 @@ def submission_problems(form: AnnualUpdateForm) -> dict[str, str]:
 @transaction.atomic
 def submit_update_form(*, form: AnnualUpdateForm, by: User) -> AnnualUpdateForm:
     """Submit (or resubmit, after a return) the saved form to the performance team."""
-    _require_lead(by, form.partnership)
+    require(by, form.partnership, Need.LEAD, refusal=READ_ONLY)
     _ensure_editable(form)
     problems = submission_problems(form)
     if problems:
@@ -182,7 +176,7 @@ def _ensure_submitted(form: AnnualUpdateForm) -> None:
 
 @transaction.atomic
 def accept_update_form(*, form: AnnualUpdateForm, by: User) -> AnnualUpdateForm:
-    _require_performance_team(by, form)
+    require_performance_team(by, partnership=form.partnership, refusal=DECIDE)
     _ensure_submitted(form)
     form.status = AnnualUpdateForm.Status.ACCEPTED
     form.decided_by, form.decided_at, form.returned_reason = by, timezone.now(), ""
@@ -191,7 +185,7 @@ def accept_update_form(*, form: AnnualUpdateForm, by: User) -> AnnualUpdateForm:
 
 @transaction.atomic
 def return_update_form(*, form: AnnualUpdateForm, by: User, reason: str) -> AnnualUpdateForm:
-    _require_performance_team(by, form)
+    require_performance_team(by, partnership=form.partnership, refusal=DECIDE)
     _ensure_submitted(form)
     reason = (reason or "").strip()
     if not reason:

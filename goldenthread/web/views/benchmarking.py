@@ -28,16 +28,18 @@ from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from goldenthread.core.access import get_indicator_for_user
+from goldenthread.core.access import (
+    get_indicator_for_user,
+    may_import_comparators,
+    may_import_groups,
+    may_import_into,
+)
 from goldenthread.core.benchmarking import (
     benchmark_rows,
     groups_with_counts,
     home_area_code,
     importable_indicators,
     imported_series,
-    may_import_comparators,
-    may_import_groups,
-    may_import_into,
     remembered_mappings,
 )
 from goldenthread.core.charts.benchmark import benchmark_chart

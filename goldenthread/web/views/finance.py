@@ -39,7 +39,7 @@ from goldenthread.core.finance import (
     started_quarters,
 )
 from goldenthread.core.models import Partnership, Plan
-from goldenthread.core.services.finance import save_year_finance
+from goldenthread.core.services.finance import budget_key, save_year_finance, spend_key
 from goldenthread.rules import Frequency, Period, PeriodError, financial_year_of, year_label
 from goldenthread.rules.inputs import FIRST_YEAR, LAST_YEAR, NumberError, read_number
 from goldenthread.web.decorators import minimum_role
@@ -252,22 +252,13 @@ class FormRow:
         return any(field.errors for _, field in self.items)
 
 
-def budget_name(action_id: int | None) -> str:
-    return "budget" if action_id is None else f"budget_a{action_id}"
-
-
-def spend_name(period: Period, action_id: int | None) -> str:
-    return f"spend_{period.key}" + ("" if action_id is None else f"_a{action_id}")
-
-
 EXTRA_SPEND = re.compile(r"spend_(?P<key>\d{4}-Q\d)(_a(?P<action>\d+))?")
 
 
 class FinanceForm(forms.Form):
     """The year's budgets and the spend of each quarter started so far, for the
-    partnership and each action, in one table. The partnership's figures are its totals:
-    the actions' budgets must fit within its budget, and a quarter's spend on actions
-    within its spend that quarter."""
+    partnership and each action, in one table. The partnership's figures are its totals
+    (goldenthread.core.services.finance checks that the actions' figures fit in them)."""
 
     def __init__(self, data=None, *, summary: FinanceSummary, today: datetime.date):
         self.year = summary.year
@@ -282,18 +273,18 @@ class FinanceForm(forms.Form):
         fields = {}
         for action_id, name, figures in who:
             suffix = "" if action_id is None else f" for {name}"
-            fields[budget_name(action_id)] = MoneyField(
+            fields[budget_key(action_id)] = MoneyField(
                 what=f"the {self.year_label} budget{suffix}",
                 label=f"Budget for {self.year_label}, {self._row_title(action_id)}",
             )
-            initial[budget_name(action_id)] = plain_amount(figures.budget)
+            initial[budget_key(action_id)] = plain_amount(figures.budget)
             for q in self.quarters:
-                fields[spend_name(q, action_id)] = MoneyField(
+                fields[spend_key(q, action_id)] = MoneyField(
                     what=f"the {q.label} spend{suffix}",
                     spend=True,
                     label=f"{q.label} spend, {self._row_title(action_id)}",
                 )
-                initial[spend_name(q, action_id)] = plain_amount(figures.spend_by_quarter.get(q))
+                initial[spend_key(q, action_id)] = plain_amount(figures.spend_by_quarter.get(q))
         super().__init__(data, initial=initial)
         self.fields.update(fields)
 
@@ -313,45 +304,17 @@ class FinanceForm(forms.Form):
                 title=self._row_title(action_id).capitalize()
                 if action_id is None
                 else self._row_title(action_id),
-                items=[("Budget for the year", self[budget_name(action_id)])]
-                + [(f"Q{q.number} spend", self[spend_name(q, action_id)]) for q in self.quarters],
+                items=[("Budget for the year", self[budget_key(action_id)])]
+                + [(f"Q{q.number} spend", self[spend_key(q, action_id)]) for q in self.quarters],
             )
             for action_id in [None, *self.actions]
         ]
 
     def clean(self):
         data = super().clean()
+        # The totals (the actions' figures within the partnership's) are the service's
+        # rule: save_year_finance refuses them, by the box each concerns.
         self._refuse_fields_not_on_the_form()
-        budget = data.get("budget")
-        on_actions = sum((data.get(budget_name(a)) or Decimal(0) for a in self.actions), Decimal(0))
-        if budget is not None and on_actions > budget and "budget" not in self.errors:
-            self.add_error(
-                "budget",
-                f"The actions' budgets add up to {money(on_actions)}, more than the "
-                f"partnership's {self.year_label} budget of {money(budget)}: the partnership's "
-                "budget includes them",
-            )
-        for q in self.quarters:
-            name = spend_name(q, None)
-            amounts = [data.get(spend_name(q, a)) for a in self.actions]
-            given = [a for a in amounts if a is not None]
-            if not given or name in self.errors:
-                continue
-            total = data.get(name)
-            spent_on_actions = sum(given, Decimal(0))
-            if total is None:
-                self.add_error(
-                    name,
-                    f"Enter the partnership's total {q.label} spend: it includes the "
-                    f"{money(spent_on_actions)} spent on actions",
-                )
-            elif spent_on_actions > total:
-                self.add_error(
-                    name,
-                    f"The partnership's total {q.label} spend of {money(total)} is less than "
-                    f"the {money(spent_on_actions)} spent on its actions: the total includes "
-                    "them",
-                )
         return data
 
     def _refuse_fields_not_on_the_form(self) -> None:
@@ -381,11 +344,11 @@ class FinanceForm(forms.Form):
                 self.add_error(None, "That action is not in any of this partnership's plans")
 
     def budgets(self) -> dict[int | None, Decimal | None]:
-        return {a: self.cleaned_data[budget_name(a)] for a in [None, *self.actions]}
+        return {a: self.cleaned_data[budget_key(a)] for a in [None, *self.actions]}
 
     def spends(self) -> dict[tuple[Period, int | None], Decimal | None]:
         return {
-            (q, a): self.cleaned_data[spend_name(q, a)]
+            (q, a): self.cleaned_data[spend_key(q, a)]
             for q in self.quarters
             for a in [None, *self.actions]
         }

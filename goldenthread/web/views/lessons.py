@@ -13,12 +13,17 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from goldenthread.core.access import Need, allows, get_indicator_for_user, get_partnership_for_user
+from goldenthread.core.access import (
+    Need,
+    allows,
+    get_improvement_for_user,
+    get_indicator_for_user,
+    get_lesson_for_user,
+    get_partnership_for_user,
+)
 from goldenthread.core.lessons import (
     MAX_WORDS,
     LessonQuery,
-    get_improvement_for_user,
-    get_lesson_for_user,
     lesson_objectives,
     lesson_problems,
     lesson_tags,

@@ -17,7 +17,9 @@ from goldenthread.core.access import (
     Need,
     allows,
     get_action_for_user,
+    get_feedback_for_user,
     get_indicator_for_user,
+    get_meeting_for_user,
     get_partnership_for_user,
     get_return_for_user,
 )
@@ -42,8 +44,6 @@ from goldenthread.core.reviews import (
     follow_up_due_problem,
     follow_up_objectives,
     follow_up_owners,
-    get_feedback_for_user,
-    get_meeting_for_user,
     meeting_date_problem,
     meeting_detail,
     meetings,

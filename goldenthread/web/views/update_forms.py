@@ -23,13 +23,12 @@ from goldenthread.core.compliance import Row, partnership_row
 from goldenthread.core.models import AnnualUpdateForm, Partnership
 from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.core.services import update_forms as services
+from goldenthread.core.services.update_forms import READ_ONLY
 from goldenthread.documents.pdf import render_pdf
 from goldenthread.rules import Compliance, Requirement, year_label
 from goldenthread.rules.inputs import year_problem
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import DecisionForm, apply_errors, posted, text_field
-
-READ_ONLY = "Only the lead link officer can submit; others may read."
 
 # Label and hint of each written answer, in the order of the form.
 QUESTIONS = {

@@ -1,0 +1,481 @@
+"""Every service refuses someone without the role its write needs, before it writes
+anything: so a form, the admin, an import, a command or an API client cannot get round
+the rule the pages show.
+
+The services are found by looking: every public function of every module in
+goldenthread.core.services that takes `by`. Each needs at least one refusal in REFUSALS,
+or `test_every_service_has_a_refusal` fails: a new service comes with its refusal case.
+"""
+
+import datetime
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from goldenthread.core import services
+from goldenthread.core.models import AnnualUpdateForm
+from goldenthread.core.services.benchmarking import ComparatorInput
+from goldenthread.rules import ActionState, Period
+
+Q2, Q3 = Period.parse("2025/26 Q2"), Period.parse("2025/26 Q3")
+DAY = datetime.date(2025, 11, 20)
+
+
+def service_functions() -> dict[str, Callable]:
+    """{"module.function": function} for every service. The package's own helpers
+    (save_audited and the like, in services/__init__.py) write for the services and are
+    not services themselves."""
+    found = {}
+    for module_info in pkgutil.iter_modules(services.__path__):
+        module = importlib.import_module(f"{services.__name__}.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if (
+                function.__module__ == module.__name__
+                and not name.startswith("_")
+                and "by" in inspect.signature(function).parameters
+            ):
+                found[f"{module_info.name}.{name}"] = function
+    return found
+
+
+@dataclass(frozen=True)
+class Refusal:
+    who: str  # the world's person (tests/conftest.py) who is refused
+    why: str
+    arguments: Callable  # world -> the keyword arguments apart from `by`
+
+
+def update_form(w):
+    return AnnualUpdateForm.objects.create(
+        partnership=w.partnership, year=2024, status=AnnualUpdateForm.Status.SUBMITTED
+    )
+
+
+def closed(w):
+    w.partnership.closed_on, w.partnership.closed_reason = DAY, "Merged"
+    w.partnership.save()
+    return w.partnership
+
+
+def risk_fields(w, owner):
+    return dict(
+        partnership=w.partnership,
+        title="Volunteers leave",
+        inherent_likelihood=3,
+        inherent_impact=3,
+        residual_likelihood=2,
+        residual_impact=2,
+        owner=owner,
+        review_date=datetime.date(2026, 3, 31),
+    )
+
+
+def objective_fields(w, owner, **more):
+    return dict(
+        plan=w.draft_plan,
+        title="Safer parks",
+        owner=owner,
+        lead_organisation=None,
+        deadline=None,
+        outcomes=[],
+        indicators=[],
+        **more,
+    )
+
+
+def action_fields(w, owner, **more):
+    return dict(
+        objective=w.draft_objective,
+        title="Park patrols",
+        owner=owner,
+        lead_organisation=None,
+        start_date=None,
+        due_date=None,
+        **more,
+    )
+
+
+def one_value(indicator):
+    return [ComparatorInput(indicator, "E08000009", "Trafford", Q3, Decimal("1"))]
+
+
+def no_files(content):
+    return b"", b""
+
+
+R = Refusal
+REFUSALS: dict[str, list[Refusal]] = {
+    # --- plans: leads start, edit, approve and revise; members draft what they own ---
+    "plans.create_plan": [
+        R(
+            "member",
+            "only leads start a plan",
+            lambda w: dict(partnership=w.partnership, title="New", first_year=2026, last_year=2027),
+        )
+    ],
+    "plans.update_plan": [
+        R("member", "only leads edit the plan", lambda w: dict(plan=w.draft_plan, title="New"))
+    ],
+    "plans.save_objective": [
+        R("viewer", "viewers do not draft", lambda w: objective_fields(w, w.viewer)),
+        R(
+            "other_member",
+            "a member changes only what they own",
+            lambda w: objective_fields(w, w.member, objective=w.draft_objective),
+        ),
+        R(
+            "member",
+            "only a lead gives an item to someone else",
+            lambda w: objective_fields(w, w.other_member),
+        ),
+    ],
+    "plans.remove_objective": [
+        R("other_member", "not theirs", lambda w: dict(objective=w.draft_objective))
+    ],
+    "plans.save_action": [
+        R("viewer", "viewers do not draft", lambda w: action_fields(w, w.viewer)),
+        R(
+            "other_member",
+            "a member changes only what they own",
+            lambda w: action_fields(w, w.member, action=w.draft_action),
+        ),
+        R(
+            "member",
+            "only a lead gives an item to someone else",
+            lambda w: action_fields(w, None),
+        ),
+    ],
+    "plans.remove_action": [R("other_member", "not theirs", lambda w: dict(action=w.draft_action))],
+    "plans.create_indicator": [
+        R(
+            "viewer",
+            "viewers do not draft",
+            lambda w: dict(
+                plan=w.draft_plan, objective=w.draft_objective, code="SS09", owner=w.viewer
+            ),
+        ),
+        R(
+            "member",
+            "only a lead gives an item to someone else",
+            lambda w: dict(plan=w.draft_plan, objective=None, code="SS09", owner=w.lead),
+        ),
+    ],
+    "plans.update_indicator": [
+        R("other_member", "not theirs", lambda w: dict(indicator=w.indicator, title="New")),
+        R(
+            "member",
+            "only a lead gives an item to someone else",
+            lambda w: dict(indicator=w.indicator, owner=w.other_member),
+        ),
+    ],
+    "plans.set_plan_targets": [
+        R(
+            "other_member",
+            "not their indicator",
+            lambda w: dict(plan=w.draft_plan, indicator=w.indicator, targets={}),
+        )
+    ],
+    "plans.approve_plan": [
+        R("member", "only leads approve", lambda w: dict(plan=w.draft_plan, reasons={}, today=DAY))
+    ],
+    "plans.revise_plan": [
+        R(
+            "member",
+            "only leads revise",
+            lambda w: dict(plan=w.plan, reason="New priorities", decisions={}),
+        )
+    ],
+    # --- risks: leads and members add; the owner or a lead changes and closes ---
+    "risks.create_risk": [
+        R("viewer", "viewers do not add risks", lambda w: risk_fields(w, w.viewer)),
+        R("member", "only a lead gives a risk to someone else", lambda w: risk_fields(w, w.lead)),
+    ],
+    "risks.update_risk": [
+        R("other_member", "not theirs", lambda w: dict(risk=w.risk, title="New")),
+        R(
+            "member",
+            "only a lead gives a risk to someone else",
+            lambda w: dict(risk=w.risk, owner=w.other_member),
+        ),
+    ],
+    "risks.close_risk": [
+        R("other_member", "not theirs", lambda w: dict(risk=w.risk, reason="Gone"))
+    ],
+    # --- reviews, comments and feedback ---
+    "reviews.record_review": [
+        R(
+            "viewer",
+            "leads and members record meetings",
+            lambda w: dict(partnership=w.partnership, period=Q2, held_on=DAY),
+        )
+    ],
+    "reviews.update_review": [
+        R(
+            "other_member",
+            "its recorder or a lead changes it",
+            lambda w: dict(meeting=w.meeting, period=Q2, held_on=DAY),
+        )
+    ],
+    "reviews.add_comment": [
+        R("viewer", "viewers give feedback instead", lambda w: dict(on=w.indicator, body="Hi")),
+        R("outsider", "another partnership's", lambda w: dict(on=w.action, body="Hi")),
+    ],
+    "reviews.give_feedback": [
+        R(
+            "outsider",
+            "only those who see the partnership",
+            lambda w: dict(partnership=w.partnership, body="Hi"),
+        )
+    ],
+    "reviews.answer_feedback": [
+        R("member", "the leads answer", lambda w: dict(feedback=w.feedback, answer="Thanks"))
+    ],
+    # --- the Revise stage ---
+    "lessons.record_lesson": [
+        R(
+            "viewer",
+            "leads and members record lessons",
+            lambda w: dict(partnership=w.partnership, title="T", what_happened="W"),
+        ),
+        R(
+            "outsider",
+            "another partnership's",
+            lambda w: dict(partnership=w.partnership, title="T", what_happened="W"),
+        ),
+    ],
+    "lessons.update_lesson": [
+        R("other_member", "its author or a lead", lambda w: dict(lesson=w.lesson, title="New"))
+    ],
+    "improvement.start_improvement_plan": [
+        R(
+            "other_member",
+            "the indicator's owner or a lead",
+            lambda w: dict(
+                indicator=w.indicator,
+                summary="More patrols",
+                owner=w.other_member,
+                review_date=datetime.date(2026, 6, 30),
+            ),
+        )
+    ],
+    "improvement.close_improvement_plan": [
+        R("member", "the leads close it", lambda w: dict(plan=w.improvement, reason="Better"))
+    ],
+    # --- the quarter ---
+    "returns.open_quarter": [R("lead", "the performance team opens it", lambda w: dict(period=Q3))],
+    "returns.record_results": [
+        R("viewer", "leads and members fill it in", lambda w: dict(ret=w.ret, results=[]))
+    ],
+    "returns.save_return": [
+        R("viewer", "leads and members fill it in", lambda w: dict(ret=w.ret, version=1))
+    ],
+    "returns.submit_return": [R("member", "the lead submits", lambda w: dict(ret=w.ret))],
+    "returns.sign_off_return": [
+        R("lead", "the performance team signs off", lambda w: dict(ret=w.ret))
+    ],
+    "returns.return_for_changes": [
+        R("lead", "the performance team returns it", lambda w: dict(ret=w.ret, reason="Why"))
+    ],
+    "returns.reopen_return": [
+        R("lead", "the performance team reopens it", lambda w: dict(ret=w.ret, reason="Why"))
+    ],
+    # --- finance ---
+    "finance.set_budget": [
+        R(
+            "member",
+            "the leads set budgets",
+            lambda w: dict(partnership=w.partnership, year=2025, amount=Decimal(1)),
+        )
+    ],
+    "finance.record_spend": [
+        R(
+            "performance",
+            "the leads record spend",
+            lambda w: dict(partnership=w.partnership, period=Q3, amount=Decimal(1)),
+        )
+    ],
+    "finance.save_year_finance": [
+        R(
+            "viewer",
+            "the leads set budgets",
+            lambda w: dict(
+                partnership=w.partnership, year=2025, budgets={None: Decimal(1)}, spends={}
+            ),
+        )
+    ],
+    # --- the year ---
+    "update_forms.save_update_form": [
+        R(
+            "member",
+            "the lead link officer writes it",
+            lambda w: dict(
+                partnership=w.partnership,
+                year=2025,
+                version=None,
+                answers={"achievements": "A"},
+                self_assessment={},
+            ),
+        )
+    ],
+    "update_forms.submit_update_form": [
+        R("member", "the lead link officer submits it", lambda w: dict(form=update_form(w)))
+    ],
+    "update_forms.accept_update_form": [
+        R("lead", "the performance team accepts it", lambda w: dict(form=update_form(w)))
+    ],
+    "update_forms.return_update_form": [
+        R(
+            "lead",
+            "the performance team returns it",
+            lambda w: dict(form=update_form(w), reason="Why"),
+        )
+    ],
+    "annual_reports.save_commentary": [
+        R(
+            "member",
+            "the leads write it",
+            lambda w: dict(partnership=w.partnership, year=2024, commentary="A good year"),
+        )
+    ],
+    "annual_reports.publish_report": [
+        R(
+            "member",
+            "the leads publish it",
+            lambda w: dict(partnership=w.partnership, year=2024, render=no_files, today=DAY),
+        )
+    ],
+    "annual_reports.start_correction": [
+        R(
+            "member",
+            "the leads correct it",
+            lambda w: dict(partnership=w.partnership, year=2024, note="A wrong figure"),
+        )
+    ],
+    "annual_reports.set_publishing": [
+        R(
+            "member",
+            "the leads choose what is public",
+            lambda w: dict(
+                partnership=w.partnership, is_public=True, published_indicator_ids=[w.indicator.pk]
+            ),
+        )
+    ],
+    # --- benchmarking ---
+    "benchmarking.import_comparator_values": [
+        R(
+            "member",
+            "the performance team and leads import",
+            lambda w: dict(values=one_value(w.indicator)),
+        ),
+        R(
+            "lead",
+            "a lead imports for their own partnership only",
+            lambda w: dict(values=one_value(w.other_indicator)),
+        ),
+    ],
+    "benchmarking.import_comparator_group": [
+        R(
+            "lead",
+            "groups are shared: the performance team's",
+            lambda w: dict(name="Neighbours", areas=[("E08000009", "Trafford")]),
+        )
+    ],
+    "benchmarking.set_comparator_group": [
+        R(
+            "member",
+            "the performance team and leads choose it",
+            lambda w: dict(indicator=w.indicator, group=None),
+        ),
+        R(
+            "lead",
+            "a lead chooses for their own partnership only",
+            lambda w: dict(indicator=w.other_indicator, group=None),
+        ),
+    ],
+    # --- partnerships ---
+    "partnerships.close_partnership": [
+        R(
+            "lead",
+            "the performance team closes it",
+            lambda w: dict(partnership=w.partnership, reason="Merged"),
+        )
+    ],
+    "partnerships.reopen_partnership": [
+        R(
+            "lead",
+            "the performance team reopens it",
+            lambda w: dict(partnership=closed(w), reason="A mistake"),
+        )
+    ],
+    # --- the past, brought in when a partnership starts ---
+    "history.record_past_results": [
+        R("other_member", "not their indicator", lambda w: dict(indicator=w.indicator, results={}))
+    ],
+    "history.record_past_targets": [
+        R("other_member", "not their indicator", lambda w: dict(indicator=w.indicator, targets={}))
+    ],
+    "history.record_past_approval": [
+        R(
+            "member",
+            "the leads approve",
+            lambda w: dict(plan=w.draft_plan, approved_on=DAY, reasons={}),
+        )
+    ],
+    "history.record_past_progress": [
+        R(
+            "other_member",
+            "not their action",
+            lambda w: dict(action=w.action, state=ActionState.ON_TRACK, percent_complete=50),
+        )
+    ],
+}
+
+
+def test_every_service_has_a_refusal():
+    found = set(service_functions())
+    assert found - set(REFUSALS) == set(), "services without a refusal case in REFUSALS"
+    assert set(REFUSALS) - found == set(), "refusal cases for services that no longer exist"
+    assert all(REFUSALS.values())
+
+
+def _counts() -> dict[str, int]:
+    """Rows of every model of the domain, the history tables included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_app_config("core").get_models()
+    }
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.mark.parametrize(
+    "service, refusal",
+    [
+        pytest.param(name, refusal, id=f"{name}-as-{refusal.who}-{i}")
+        for name, cases in REFUSALS.items()
+        for i, refusal in enumerate(cases)
+    ],
+)
+def test_the_service_refuses_and_writes_nothing(world, service, refusal):
+    function = service_functions()[service]
+    arguments = refusal.arguments(world)
+    # Only what the service still takes: a refusal comes before any other argument is used.
+    accepted = inspect.signature(function).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in accepted.values()):
+        arguments = {name: value for name, value in arguments.items() if name in accepted}
+    before = _counts()
+    with CaptureQueriesContext(connection) as queries, pytest.raises(PermissionDenied):
+        function(by=world.person(refusal.who), **arguments)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == [], f"{service} wrote before refusing ({refusal.why})"
+    assert _counts() == before
