@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "goldenthread.core",
     "goldenthread.web",
     "goldenthread.documents",
+    "goldenthread.demo",
     # Last, so the GOV.UK widget templates in web/templates/django/forms/ win.
     "django.forms",
 ]

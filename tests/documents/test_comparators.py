@@ -12,20 +12,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from goldenthread.core.demo.catalogue import INDICATORS
 from goldenthread.core.models import Area, ComparatorGroup, ComparatorMapping, ComparatorValue
 from goldenthread.core.services.benchmarking import (
     ComparatorInput,
     import_comparator_group,
     import_comparator_values,
 )
+from goldenthread.demo.catalogue import INDICATORS
 from goldenthread.documents import comparators
 from goldenthread.documents.comparators import Columns, Refused
 from goldenthread.rules import Period
 from tests.conftest import make_indicator
 
 REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "goldenthread" / "core" / "demo" / "data"
+DATA = REPO / "goldenthread" / "demo" / "data"
 GROUP_FILES = {"cipfa2021.csv", "cssn.csv"}
 DATA_FILES = sorted(
     p.relative_to(DATA).as_posix() for p in DATA.rglob("*.csv") if p.name not in GROUP_FILES

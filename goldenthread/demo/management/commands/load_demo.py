@@ -1,14 +1,15 @@
 """python manage.py load_demo [--if-empty]: load the demo partnerships, people and data.
 
-Safe to run again: rows are matched on their natural keys and only what differs is written.
+Safe to run again: what the demo loaded is found again and only what differs is written
+(see goldenthread.demo.load).
 """
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from goldenthread.core.demo.load import LoadReport, load_demo
-from goldenthread.core.demo.world import PASSWORD, PEOPLE, SIGN_INS
 from goldenthread.core.models import Partnership
+from goldenthread.demo.catalogue import PASSWORD, PEOPLE, SIGN_INS
+from goldenthread.demo.load import LoadReport, load_demo
 from goldenthread.rules import Rag
 
 
@@ -38,10 +39,11 @@ class Command(BaseCommand):
         total = sum(p.indicators for p in report.partnerships)
         out(f"Loaded the demo: {len(report.partnerships)} partnerships, {total} indicators.")
         for p in report.partnerships:
-            rags = ", ".join(f"{p.latest_rag[r]} {r.label.lower()}" for r in Rag if p.latest_rag[r])
+            n = p.numbers
+            rags = ", ".join(f"{n.latest_rag[r]} {r.label.lower()}" for r in Rag if n.latest_rag[r])
             out(
                 f"  {p.name}: {p.members} members, {p.indicators} indicators "
-                f"({p.results} results, {p.targets} targets; latest period {rags}), "
+                f"({n.results} results, {n.targets} targets; latest period {rags}), "
                 f"{p.objectives} objectives, {p.actions} actions, {p.risks} risks"
             )
         s = report.skipped

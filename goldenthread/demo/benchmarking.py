@@ -34,9 +34,8 @@ from goldenthread.core.services.benchmarking import (
 )
 from goldenthread.rules import Period, PeriodError, parse_published_period
 
-from .catalogue import INDICATORS, IndicatorSpec
+from .catalogue import INDICATORS, PARTNERSHIPS, PEOPLE, IndicatorSpec
 from .published import DATA_DIR, STORED_PLACES, _rows
-from .world import PARTNERSHIPS, PEOPLE
 
 SOURCE = "Trafford Data Lab, Trafford Themes: {file} (Open Government Licence v3.0)"
 

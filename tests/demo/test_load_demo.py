@@ -20,7 +20,6 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from goldenthread.core.demo.published import DATA_DIR, Series, Skipped, read_series
 from goldenthread.core.models import (
     Action,
     Indicator,
@@ -38,6 +37,7 @@ from goldenthread.core.models import (
     User,
     default_deadline,
 )
+from goldenthread.demo.published import DATA_DIR, Series, Skipped, read_series
 from goldenthread.rules import (
     ActionState,
     Frequency,
