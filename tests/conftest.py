@@ -1,16 +1,26 @@
 """Shared test world: two partnerships and a named person for every role, as in
 healthchecks' BaseTestCase. Tests read like the permission model."""
 
+import csv
 import datetime
 import html
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import time_machine
+from django.utils import timezone
 
+from goldenthread.core.analysis import indicator_analysis
 from goldenthread.core.models import (
     Action,
+    AnnualReport,
+    AnnualUpdateForm,
+    Attendee,
+    Budget,
+    ComparatorGroup,
     Feedback,
     ImprovementPlan,
     Indicator,
@@ -27,11 +37,20 @@ from goldenthread.core.models import (
     ReviewMeeting,
     Risk,
     Role,
+    Spend,
     StrategicPlan,
     Target,
     User,
 )
-from goldenthread.rules import ActionState, Period
+from goldenthread.core.performance import indicator_history
+from goldenthread.core.services import annual_reports
+from goldenthread.core.services.benchmarking import import_comparator_group
+from goldenthread.core.services.improvement import start_improvement_plan
+from goldenthread.core.services.lessons import record_lesson
+from goldenthread.core.services.reviews import record_review
+from goldenthread.documents import comparators
+from goldenthread.documents.annual_report import annual_report_files
+from goldenthread.rules import ActionState, Period, parse_published_period
 
 PASSWORD = "test-password-1"
 
@@ -276,3 +295,355 @@ def world(db) -> World:
 def fast_password_hashing(settings):
     # The real hasher is deliberately slow; tests sign in many named users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Shared by a page test in tests/web and a service or read test in tests/core --------------
+# Each helper and fixture below is used by the tests of one area in both folders, so it is
+# written once, here.
+
+# Improvement plans. Higher is better, target 100, 5% tolerance: 96 is amber, 90 is red.
+RED, AMBER, GREEN = "90", "96", "100"
+
+
+def quarterly(world, code: str, results: dict[str, str | None], target: str | None = "100", **kw):
+    """An indicator the member owns, higher is better, with `target` for every period of
+    {period label: result}."""
+    return make_indicator(
+        world.partnership,
+        code,
+        {label: (target, value) for label, value in results.items()},
+        polarity="higher",
+        owner=world.member,
+        **kw,
+    )
+
+
+def start(world, indicator, **changes) -> ImprovementPlan:
+    """Start an improvement plan for `indicator` through the service, as the member."""
+    fields = {
+        "summary": "Extra patrols in the two hotspots.",
+        "owner": world.member,
+        "review_date": datetime.date(2026, 3, 31),
+        "actions": [world.action],
+    }
+    fields.update(changes)
+    return start_improvement_plan(indicator=indicator, by=world.member, **fields)
+
+
+# Analysis: what the numbers say on an indicator page.
+def quarters(first: str, values, target: str | None = "20"):
+    """{period label: (target, value)} for consecutive quarters from `first`."""
+    periods = Period.parse(first).periods_until(Period.parse("2030/31 Q4"))
+    return {
+        p.label: (target, None if v is None else str(v))
+        for p, v in zip(periods, values, strict=False)
+    }
+
+
+@pytest.fixture
+def steady(world):
+    """Twelve quarters alternating 10 and 12 (mean 11, limits 5.68 to 16.32) against a
+    target of 20, and a target for the year end."""
+    series = quarters("2022/23 Q4", [10, 12] * 6)
+    series["2025/26 Q4"] = ("20", None)
+    indicator = make_indicator(world.partnership, "SPC1", series, polarity="higher")
+    Result.objects.filter(indicator=indicator, period=Period.parse("2025/26 Q2")).update(
+        note="Two weeks of data missing"
+    )
+    Result.objects.filter(indicator=indicator, period=Period.parse("2025/26 Q3")).update(
+        commentary="Patrols were moved to the town centre."
+    )
+    return indicator
+
+
+def analyse(indicator):
+    """The indicator's analysis on 15 January 2026, while 2025/26 Q4 is running."""
+    return indicator_analysis(indicator, indicator_history(indicator), datetime.date(2026, 1, 15))
+
+
+# The council-wide view.
+@pytest.fixture
+def council(world):
+    """A third partnership whose indicators move in every way between 2025/26 Q2 and Q3
+    (and, for monthly and annual ones, between their own latest two periods)."""
+    changes = make_partnership("Changes Partnership", world.council)
+    q = {"polarity": "higher"}
+    made = {
+        # Red (10% short, beyond the 5% tolerance) to green: improved and newly green.
+        "C1": make_indicator(
+            changes, "C1", {"2025/26 Q2": ("100", "90"), "2025/26 Q3": ("100", "100")}, **q
+        ),
+        # Green to red: worsened and newly red.
+        "C2": make_indicator(
+            changes, "C2", {"2025/26 Q2": ("100", "100"), "2025/26 Q3": ("100", "80")}, **q
+        ),
+        # Amber to amber: no change.
+        "C3": make_indicator(
+            changes, "C3", {"2025/26 Q2": ("100", "97"), "2025/26 Q3": ("100", "96")}, **q
+        ),
+        # Nothing reported in Q2, red in Q3 (lower is better): newly red, not "worsened".
+        "C4": make_indicator(changes, "C4", {"2025/26 Q3": ("100", "120")}, polarity="lower"),
+        # Green in Q2, no Q3 result yet: not yet reported; its latest RAG is Q2's.
+        "C5": make_indicator(
+            changes, "C5", {"2025/26 Q2": ("100", "101"), "2025/26 Q3": ("100", None)}, **q
+        ),
+        # Monthly: Dec 2025 amber, Jan 2026 green (Feb 2026 has not ended): improved.
+        "C6": make_indicator(
+            changes,
+            "C6",
+            {"Dec 2025": ("100", "97"), "Jan 2026": ("100", "100")},
+            frequency="monthly",
+            **q,
+        ),
+        # Annual: 2023/24 green, 2024/25 amber (2025/26 has not ended): worsened.
+        "C7": make_indicator(
+            changes,
+            "C7",
+            {"2023/24": ("100", "100"), "2024/25": ("100", "96")},
+            frequency="annual",
+            **q,
+        ),
+        # Green to red between Q2 and Q3, and an early Q4 result back to green: the
+        # change is Q3's, the RAG count is Q4's (its latest).
+        "C8": make_indicator(
+            changes,
+            "C8",
+            {
+                "2025/26 Q2": ("100", "100"),
+                "2025/26 Q3": ("100", "80"),
+                "2025/26 Q4": ("100", "100"),
+            },
+            **q,
+        ),
+    }
+    plan = make_plan(changes)
+    on_track = Objective.objects.create(plan=plan, ref="O1", title="All good", order=1)
+    on_track.indicators.add(made["C1"])
+    Action.objects.create(
+        objective=on_track,
+        ref="A1",
+        title="Keep going",
+        due_date=datetime.date(2026, 6, 30),
+        state=ActionState.ON_TRACK,
+    )
+    at_risk = Objective.objects.create(plan=plan, ref="O2", title="Slipping", order=2)
+    at_risk.indicators.add(made["C3"])
+    off_track = Objective.objects.create(plan=plan, ref="O3", title="Needs help", order=3)
+    off_track.indicators.add(made["C2"])
+    finished = Objective.objects.create(plan=plan, ref="O4", title="Done late", order=4)
+    Action.objects.create(
+        objective=finished,
+        ref="A1",
+        title="Finished after its due date",
+        due_date=datetime.date(2025, 6, 30),
+        state=ActionState.COMPLETED,
+    )
+    # A draft revision's objective counts for nothing here.
+    draft = make_plan(changes, status="draft", version=2)
+    Objective.objects.create(plan=draft, ref="O9", title="Draft only").indicators.add(made["C2"])
+
+    # Themes hold outcomes: T1 (the world's) has T1.1 under it, served by O2 here.
+    child = Outcome.objects.create(
+        strategic_plan=world.strategy, parent=world.outcome, code="T1.1", title="Safe homes"
+    )
+    at_risk.outcomes.add(child)
+    drafted = Outcome.objects.create(strategic_plan=world.strategy, code="T2", title="Drafted")
+    Objective.objects.get(plan=draft).outcomes.add(drafted)
+
+    Risk.objects.create(
+        partnership=changes,
+        ref="R1",
+        title="Late review",
+        inherent_likelihood=3,
+        inherent_impact=3,
+        residual_likelihood=2,
+        residual_impact=2,
+        review_date=datetime.date(2026, 1, 1),
+    )
+    Risk.objects.create(
+        partnership=changes,
+        ref="R2",
+        title="Closed, review date passed",
+        inherent_likelihood=3,
+        inherent_impact=3,
+        residual_likelihood=2,
+        residual_impact=2,
+        review_date=datetime.date(2026, 1, 1),
+        is_open=False,
+    )
+    # An older round, signed off; the latest round (2025/26 Q3) is the world's.
+    older = ReportingRound.objects.create(
+        period=Period.parse("2025/26 Q2"), deadline=datetime.date(2025, 10, 31)
+    )
+    Return.objects.create(
+        round=older, partnership=changes, deadline=older.deadline, status="signed_off"
+    )
+    submitted = Return.objects.create(
+        round=world.ret.round, partnership=changes, deadline=world.ret.deadline, status="submitted"
+    )
+    world.changes = changes
+    world.changes_return = submitted
+    world.changes_indicators = made
+    world.child_outcome = child
+    world.drafted_outcome = drafted
+    return world
+
+
+def row_for(overview, partnership):
+    """The council-wide view's row for `partnership`."""
+    return next(row for row in overview.rows if row.partnership == partnership)
+
+
+# The risk register.
+def add_risk(world, ref, inherent, residual, *, is_open=True, **fields) -> Risk:
+    """A risk of the partnership with (likelihood, impact) scores, written directly."""
+    fields.setdefault("owner", world.member)
+    fields.setdefault("review_date", datetime.date(2026, 6, 30))
+    return Risk.objects.create(
+        partnership=world.partnership,
+        ref=ref,
+        title=f"Risk {ref}",
+        inherent_likelihood=inherent[0],
+        inherent_impact=inherent[1],
+        residual_likelihood=residual[0],
+        residual_impact=residual[1],
+        is_open=is_open,
+        **fields,
+    )
+
+
+# Lessons learned.
+def add_lesson(partnership, by, title, **fields) -> Lesson:
+    """A lesson recorded through the service."""
+    fields.setdefault("what_happened", f"What happened with {title}.")
+    return record_lesson(partnership=partnership, by=by, title=title, **fields)
+
+
+# Review meetings.
+def make_meeting(world, by=None, **fields) -> ReviewMeeting:
+    """A review meeting of 2025/26 Q3, held on 10 January 2026, recorded through the
+    service (by the member unless `by` says otherwise)."""
+    return record_review(
+        partnership=world.partnership,
+        by=by or world.member,
+        period=fields.pop("period", Period.parse("2025/26 Q3")),
+        held_on=fields.pop("held_on", datetime.date(2026, 1, 10)),
+        **fields,
+    )
+
+
+def snapshot() -> tuple[int, int, int]:
+    """How many review meetings, attendees and actions there are: a refused meeting
+    changes none of them."""
+    return ReviewMeeting.objects.count(), Attendee.objects.count(), Action.objects.count()
+
+
+# Benchmarking against real published figures: the demo's data files.
+DATA = Path(__file__).resolve().parents[1] / "goldenthread" / "demo" / "data"
+EMPLOYMENT = DATA / "economy" / "employment_rate.csv"
+HOME = "E08000009"  # Trafford, our own area
+
+
+def cipfa_group(by) -> ComparatorGroup:
+    """The CIPFA 2021 nearest neighbours, imported through the service."""
+    areas, problems = comparators.read_group((DATA / "cipfa2021.csv").read_bytes())
+    assert not problems
+    return import_comparator_group(name="CIPFA 2021", areas=areas, by=by)[0]
+
+
+def published_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def employment(world):
+    """An indicator of the employment rate with Trafford's published results, the real
+    file's figures for the other areas, and the CIPFA 2021 group as its usual group."""
+    indicator = make_indicator(
+        world.partnership,
+        "EMP",
+        frequency="quarterly",
+        polarity="higher",
+        unit="%",
+        decimals=1,
+        title="Employment rate",
+    )
+    for row in published_rows(EMPLOYMENT):
+        if row["area_code"] == HOME:
+            Result.objects.create(
+                indicator=indicator,
+                period=parse_published_period(row["period"], "quarterly"),
+                value=Decimal(row["value"]),
+            )
+    group = cipfa_group(world.performance)
+    indicator.comparator_group = group
+    indicator.save()
+    return indicator, group
+
+
+# Finance.
+@pytest.fixture
+def money_world(world) -> World:
+    """The partnership's 2025/26 budget is £400,000, £60,000 of it for A1; it spent
+    £100,000 in Q1 (£10,000 of it on A1) and £106,000 in Q2."""
+    p = world.partnership
+    q1, q2 = Period.parse("2025/26 Q1"), Period.parse("2025/26 Q2")
+    Budget.objects.create(partnership=p, year=2025, amount=Decimal("400000"))
+    Budget.objects.create(partnership=p, year=2025, action=world.action, amount=Decimal("60000"))
+    Spend.objects.create(partnership=p, period=q1, amount=Decimal("100000"))
+    Spend.objects.create(partnership=p, period=q2, amount=Decimal("106000"))
+    Spend.objects.create(partnership=p, period=q1, action=world.action, amount=Decimal("10000"))
+    return world
+
+
+# The annual report.
+def published(world, commentary: str = "A good year.") -> AnnualReport:
+    """The 2025/26 annual report, with `commentary`, published by the lead."""
+    annual_reports.save_commentary(
+        partnership=world.partnership, year=2025, commentary=commentary, by=world.lead
+    )
+    return annual_reports.publish_report(
+        partnership=world.partnership, year=2025, by=world.lead, render=annual_report_files
+    )
+
+
+# The minimum requirements (compliance).
+def at(year: int, month: int, day: int):
+    """The clock at noon on that day."""
+    return time_machine.travel(datetime.datetime(year, month, day, 12, 0), tick=False)
+
+
+def aware(year: int, month: int, day: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, day, 10, 0))
+
+
+def submitted_quarter(partnership, period: str, when: datetime.datetime, status="submitted"):
+    period = Period.parse(period)
+    round_, _ = ReportingRound.objects.get_or_create(
+        period=period, defaults={"deadline": period.end + datetime.timedelta(days=31)}
+    )
+    ret, _ = Return.objects.get_or_create(
+        round=round_, partnership=partnership, defaults={"deadline": round_.deadline}
+    )
+    ret.status, ret.submitted_at = status, when
+    ret.save()
+    return ret
+
+
+def meet_everything(world, year: int = 2025) -> None:
+    """Approved plan, four submitted returns, results, a published report, a form."""
+    Plan.objects.filter(pk=world.plan.pk).update(approved_at=aware(2025, 3, 1))
+    for quarter in range(1, 5):
+        submitted_quarter(
+            world.partnership, f"{year}/{(year + 1) % 100} Q{quarter}", aware(2026, 1, 1)
+        )
+    AnnualReport.objects.create(
+        partnership=world.partnership,
+        year=year,
+        status="published",
+        published_at=aware(2026, 6, 1),
+    )
+    AnnualUpdateForm.objects.create(
+        partnership=world.partnership, year=year, status="submitted", submitted_at=aware(2026, 6, 2)
+    )

@@ -5,7 +5,7 @@ budget, and a quarter's spend on actions within its spend that quarter. Each ref
 the finance form's box it concerns.
 
 The partnership's 2025/26 budget is £400,000, £60,000 of it for A1; it spent £100,000 in
-Q1 (£10,000 of it on A1) and £106,000 in Q2.
+Q1 (£10,000 of it on A1) and £106,000 in Q2 (money_world, in tests/conftest.py).
 """
 
 import re
@@ -25,17 +25,6 @@ from goldenthread.core.services.finance import (
 from goldenthread.rules import ActionState, Period
 
 Q1, Q2, Q3 = (Period.parse(f"2025/26 Q{n}") for n in range(1, 4))
-
-
-@pytest.fixture
-def money_world(world):
-    p = world.partnership
-    Budget.objects.create(partnership=p, year=2025, amount=Decimal("400000"))
-    Budget.objects.create(partnership=p, year=2025, action=world.action, amount=Decimal("60000"))
-    Spend.objects.create(partnership=p, period=Q1, amount=Decimal("100000"))
-    Spend.objects.create(partnership=p, period=Q2, amount=Decimal("106000"))
-    Spend.objects.create(partnership=p, period=Q1, action=world.action, amount=Decimal("10000"))
-    return world
 
 
 def figures() -> set[tuple]:

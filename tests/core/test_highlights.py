@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.template.loader import render_to_string
 
-from goldenthread.core.lessons import IMPROVED_SHOWN, highlights
+from goldenthread.core.improvement import IMPROVED_SHOWN, highlights
 from goldenthread.core.models import Indicator, Result, Target
 from goldenthread.rules import Period, Rag
 from tests.conftest import make_indicator

@@ -1,6 +1,7 @@
 """Who may do what with the annual report: leads comment, publish and correct; leads and
 members see the draft; everyone who may see the partnership reads what is published;
-people of other partnerships get a 404."""
+people of other partnerships get a 404. The years listed on the partnership page:
+tests/core/test_annual_report_reads.py."""
 
 import datetime
 import json
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from goldenthread.core.models import AnnualReport
 from goldenthread.core.services import annual_reports as services
-from goldenthread.documents.annual_report import annual_report_files
+from tests.conftest import published
 
 YEAR = 2025
 
@@ -25,15 +26,6 @@ def after_the_year():
 
 def url(world, name: str, year: int = YEAR) -> str:
     return reverse(name, args=[world.partnership.pk, year])
-
-
-def published(world, commentary: str = "A good year.") -> AnnualReport:
-    services.save_commentary(
-        partnership=world.partnership, year=YEAR, commentary=commentary, by=world.lead
-    )
-    return services.publish_report(
-        partnership=world.partnership, year=YEAR, by=world.lead, render=annual_report_files
-    )
 
 
 def test_it_saves_the_leads_commentary_in_a_new_draft(client, world):
@@ -180,32 +172,6 @@ def test_the_page_has_one_h1_and_its_charts_are_images_with_numbers_beside_them(
     assert 'role="img"' in main
     assert "style=" not in main and "<style" not in main  # the CSP forbids both
     assert "SS01: year-end results, 2021/22 to 2025/26" in main  # the chart, in its row
-
-
-def test_the_partnership_page_partial_lists_each_years_report(world):
-    """web/annual_reports/_partnership_reports.html, for the lead to include on the
-    partnership page with report_years(partnership, today)."""
-    from django.template.loader import render_to_string
-    from django.utils import timezone
-
-    from goldenthread.core.annual_report import report_years
-    from goldenthread.core.models import Role
-
-    published(world)
-    years = report_years(world.partnership, timezone.localdate())
-    assert [y.label for y in years] == ["2026/27", "2025/26", "2024/25"]
-    html = render_to_string(
-        "web/annual_reports/_partnership_reports.html",
-        {"partnership": world.partnership, "role": Role.LEAD, "report_years": years},
-    )
-    assert reverse("annual_report", args=[world.partnership.pk, 2025]) in html
-    assert "Edition 1, 12 May 2026" in html
-    assert reverse("publishing_settings", args=[world.partnership.pk]) in html
-    viewer = render_to_string(
-        "web/annual_reports/_partnership_reports.html",
-        {"partnership": world.partnership, "role": Role.VIEWER, "report_years": years},
-    )
-    assert reverse("publishing_settings", args=[world.partnership.pk]) not in viewer
 
 
 def test_an_edition_stored_in_an_earlier_snapshot_format_still_shows(client, world):

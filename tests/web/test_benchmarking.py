@@ -1,8 +1,8 @@
 """Benchmarking pages: importing comparator data (upload → map → import), comparator
 groups, an indicator against its group (checked against figures worked out here from a
-real published file), who may do what, and query counts."""
+real published file), who may do what, and query counts. The read without HTTP:
+tests/core/test_benchmarking.py; the demo's figures: tests/demo/test_benchmarking.py."""
 
-import csv
 import io
 import statistics
 from decimal import Decimal
@@ -11,11 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from goldenthread.core.benchmarking import benchmark_rows, benchmark_summary
 from goldenthread.core.models import (
     Area,
     ComparatorGroup,
@@ -29,19 +27,13 @@ from goldenthread.core.services.benchmarking import (
     import_comparator_group,
     import_comparator_values,
 )
-from goldenthread.demo.benchmarking import CIPFA, CSSN, load_benchmarking
-from goldenthread.demo.catalogue import INDICATORS, PARTNERSHIPS
 from goldenthread.documents import comparators
 from goldenthread.documents.comparators import SourcePair
 from goldenthread.rules import Period, parse_published_period
-from goldenthread.web.views.benchmarking import pair_field_name
-from tests.conftest import make_indicator, make_partnership
+from goldenthread.web.views.comparator_imports import pair_field_name
+from tests.conftest import DATA, EMPLOYMENT, HOME, make_indicator, published_rows
 
-REPO = Path(__file__).resolve().parents[2]
-DATA = REPO / "goldenthread" / "demo" / "data"
-EMPLOYMENT = DATA / "economy" / "employment_rate.csv"
 EMPLOYMENT_PAIR = SourcePair("Employment rate - aged 16-64", "Percentage", 0)
-HOME = "E08000009"
 
 
 @pytest.fixture(autouse=True)
@@ -78,17 +70,6 @@ def import_employment(client, indicator: Indicator):
         "action": "import",
     }
     return map_url, client.post(map_url, data)
-
-
-def cipfa_group(by) -> ComparatorGroup:
-    areas, problems = comparators.read_group((DATA / "cipfa2021.csv").read_bytes())
-    assert not problems
-    return import_comparator_group(name="CIPFA 2021", areas=areas, by=by)[0]
-
-
-def published_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 # --- the benchmarking home page -----------------------------------------------------------
@@ -326,32 +307,6 @@ def test_the_performance_team_imports_a_group(client, world):
 # --- an indicator against its group --------------------------------------------------------
 
 
-@pytest.fixture
-def employment(world):
-    """An indicator of the employment rate with Trafford's published results, the real
-    file's figures for the other areas, and the CIPFA 2021 group as its usual group."""
-    indicator = make_indicator(
-        world.partnership,
-        "EMP",
-        frequency="quarterly",
-        polarity="higher",
-        unit="%",
-        decimals=1,
-        title="Employment rate",
-    )
-    for row in published_rows(EMPLOYMENT):
-        if row["area_code"] == HOME:
-            Result.objects.create(
-                indicator=indicator,
-                period=parse_published_period(row["period"], "quarterly"),
-                value=Decimal(row["value"]),
-            )
-    group = cipfa_group(world.performance)
-    indicator.comparator_group = group
-    indicator.save()
-    return indicator, group
-
-
 def test_the_benchmark_matches_figures_worked_out_from_the_real_file(client, world, employment):
     indicator, group = employment
     client.force_login(world.performance)
@@ -399,31 +354,6 @@ def test_the_benchmark_matches_figures_worked_out_from_the_real_file(client, wor
     assert f"{latest.result.rank} of {latest.result.areas}" in page
     assert latest.period.label in page
     assert f'src="/indicators/{indicator.pk}/benchmark.svg?group={group.pk}"' in page
-
-
-def test_our_own_area_is_never_one_of_the_group(world, employment):
-    indicator, group = employment
-    home = Area.objects.create(code=HOME, name="Trafford")
-    group.areas.add(home)
-    bury = Area.objects.get(code="E08000002")
-    period = Period.parse("2025/26 Q1")
-    ComparatorValue.objects.create(indicator=indicator, area=home, period=period, value=1)
-    ComparatorValue.objects.create(indicator=indicator, area=bury, period=period, value=70)
-    (row,) = benchmark_rows(indicator, group)
-    assert row.result.group.count == 1
-    assert row.result.group.median == 70
-
-
-def test_our_own_area_is_a_setting(world, employment, settings):
-    indicator, group = employment
-    period = Period.parse("2025/26 Q1")
-    for code, value in (("E08000002", 70), ("E08000007", 80)):
-        ComparatorValue.objects.create(
-            indicator=indicator, area=Area.objects.get(code=code), period=period, value=value
-        )
-    settings.GT_HOME_AREA_CODE = "E08000002"  # as if we were Bury
-    (row,) = benchmark_rows(indicator, group)
-    assert row.result.group.median == 80
 
 
 def test_the_group_can_be_chosen_and_a_bad_choice_is_explained(client, world, employment):
@@ -496,36 +426,6 @@ def test_outsiders_cannot_see_an_indicators_benchmark(client, world):
         assert client.get(reverse(name, args=[world.indicator.pk])).status_code == 404
 
 
-def test_the_indicator_page_summary(world, employment):
-    indicator, _group = employment
-    page = render_to_string(
-        "web/benchmarking/_indicator_summary.html", {"summary": benchmark_summary(indicator)}
-    )
-    assert "No period has both our result and figures from CIPFA 2021 yet" in page
-    import_comparator_values(
-        values=[
-            ComparatorInput(indicator, code, "", Period.parse("2025/26 Q2"), Decimal(value))
-            for code, value in (("E08000002", "70"), ("E08000007", "80"), ("E08000029", "90"))
-        ],
-        by=world.performance,
-    )
-    Result.objects.update_or_create(
-        indicator=indicator, period=Period.parse("2025/26 Q2"), defaults={"value": Decimal(85)}
-    )
-    summary = benchmark_summary(indicator)
-    page = render_to_string("web/benchmarking/_indicator_summary.html", {"summary": summary})
-    # 85 against 70, 80 and 90: 90 beats us, so rank 2 of 4; median 80; 6.25% above it.
-    assert "2025/26 Q2" in page
-    assert "2 of 4, quartile 2 (1 is best)" in page
-    assert "Better" in page
-    assert summary.url in page
-    indicator.comparator_group = None
-    page = render_to_string(
-        "web/benchmarking/_indicator_summary.html", {"summary": benchmark_summary(indicator)}
-    )
-    assert "No usual comparator group has been chosen for EMP" in page
-
-
 def grow(indicator: Indicator, group: ComparatorGroup, by, areas: int, years: int, tag: str):
     periods = [
         Period.parse(f"{2010 + y}/{(11 + y) % 100:02d} Q{q}")
@@ -564,48 +464,3 @@ def test_the_benchmark_page_query_count_does_not_grow(client, world, django_asse
     assert len(client.get(url).context["rows"]) == 32
     with django_assert_num_queries(small):
         assert client.get(url).status_code == 200
-
-
-# --- the demo ------------------------------------------------------------------------------
-
-
-def demo_indicators(world) -> None:
-    """What load_benchmarking needs of the demo, without the whole demo (load_demo takes
-    many seconds): the demo's partnerships and indicators, and a performance team member
-    called "performance" (the world has one)."""
-    names = {p.key: p.name for p in PARTNERSHIPS}
-    partnerships = {key: make_partnership(name, world.council) for key, name in names.items()}
-    for spec in INDICATORS:
-        make_indicator(
-            partnerships[spec.partnership],
-            spec.code,
-            frequency=spec.series.frequency.value,
-            polarity=spec.polarity.value,
-        )
-
-
-def test_the_demo_loads_real_comparator_figures_once(world):
-    demo_indicators(world)
-    load_benchmarking()
-    cipfa = ComparatorGroup.objects.get(name=CIPFA.name)
-    cssn = ComparatorGroup.objects.get(name=CSSN.name)
-    assert (cipfa.areas.count(), cssn.areas.count()) == (15, 10)
-    employment = Indicator.objects.get(code="EG01", partnership__name="Economic Growth Partnership")
-    readiness = Indicator.objects.get(code="CY01")
-    assert employment.comparator_group == cipfa
-    assert readiness.comparator_group == cssn
-    # A real published figure, unchanged: Swindon's employment rate for Oct 2021 to Sep 2022.
-    swindon = ComparatorValue.objects.get(
-        indicator=employment, area__code="E06000030", period=Period.parse("2022/23 Q2")
-    )
-    assert swindon.value == Decimal("77.3")
-    assert not ComparatorValue.objects.filter(area__code=HOME).exists()
-    # No air-quality station is an area.
-    assert not ComparatorValue.objects.filter(indicator__code="CL08").exists()
-
-    count = ComparatorValue.objects.count()
-    stamps = set(ComparatorValue.objects.values_list("imported_at", flat=True))
-    again = load_benchmarking()
-    assert again.created == 0
-    assert ComparatorValue.objects.count() == count
-    assert set(ComparatorValue.objects.values_list("imported_at", flat=True)) == stamps

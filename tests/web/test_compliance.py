@@ -1,20 +1,17 @@
 """The compliance tracker through real data: each requirement met, due, overdue and not met,
-the evidence behind it, who sees which partnerships, the exports and the query count."""
+the evidence behind it, who sees which partnerships, the exports and the query count. The
+tracker's row partial: tests/core/test_compliance.py."""
 
 import csv
 import datetime
 import io
 
 import pytest
-import time_machine
 from django.db import connection
-from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from goldenthread.core.compliance import compliance_context
 from goldenthread.core.models import (
     AnnualReport,
     AnnualUpdateForm,
@@ -23,18 +20,18 @@ from goldenthread.core.models import (
     Return,
 )
 from goldenthread.rules import Compliance, Period, Requirement
-from tests.conftest import make_indicator, make_partnership, make_plan
+from tests.conftest import (
+    at,
+    aware,
+    make_indicator,
+    make_partnership,
+    make_plan,
+    meet_everything,
+    submitted_quarter,
+)
 
 MET, DUE, OVERDUE, NOT_MET = "met", "due", "overdue", "not_met"
 KEYS = [r.value for r in Requirement]
-
-
-def at(year: int, month: int, day: int):
-    return time_machine.travel(datetime.datetime(year, month, day, 12, 0), tick=False)
-
-
-def aware(year: int, month: int, day: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(year, month, day, 10, 0))
 
 
 def statuses(client, year: int, name: str = "Safer Streets Partnership") -> dict[str, str]:
@@ -44,37 +41,6 @@ def statuses(client, year: int, name: str = "Safer Streets Partnership") -> dict
     assert response.status_code == 200
     row = next(r for r in response.context["rows"] if r.partnership.name == name)
     return {cell.requirement.value: cell.status.value for cell in row.cells}
-
-
-def submitted_quarter(partnership, period: str, when: datetime.datetime, status="submitted"):
-    period = Period.parse(period)
-    round_, _ = ReportingRound.objects.get_or_create(
-        period=period, defaults={"deadline": period.end + datetime.timedelta(days=31)}
-    )
-    ret, _ = Return.objects.get_or_create(
-        round=round_, partnership=partnership, defaults={"deadline": round_.deadline}
-    )
-    ret.status, ret.submitted_at = status, when
-    ret.save()
-    return ret
-
-
-def meet_everything(world, year: int = 2025) -> None:
-    """Approved plan, four submitted returns, results, a published report, a form."""
-    Plan.objects.filter(pk=world.plan.pk).update(approved_at=aware(2025, 3, 1))
-    for quarter in range(1, 5):
-        submitted_quarter(
-            world.partnership, f"{year}/{(year + 1) % 100} Q{quarter}", aware(2026, 1, 1)
-        )
-    AnnualReport.objects.create(
-        partnership=world.partnership,
-        year=year,
-        status="published",
-        published_at=aware(2026, 6, 1),
-    )
-    AnnualUpdateForm.objects.create(
-        partnership=world.partnership, year=year, status="submitted", submitted_at=aware(2026, 6, 2)
-    )
 
 
 # --- each requirement through the year ------------------------------------------------------
@@ -187,16 +153,6 @@ def test_the_evidence_page_links_to_each_piece_of_evidence(client, world):
     assert "Edition 1, published 1 June 2026" in page
     assert reverse("update_form", args=[world.partnership.pk, 2025]) in page
     assert page.count("govuk-tag--green") == 5
-
-
-def test_the_partnership_row_partial(world):
-    meet_everything(world)
-    with at(2026, 7, 1):
-        html = render_to_string("web/compliance/_row.html", compliance_context(world.partnership))
-    # The current financial year on 1 July 2026 is 2026/27.
-    assert "Minimum requirements, 2026/27" in html
-    assert reverse("compliance_evidence", args=[world.partnership.pk, 2026]) in html
-    assert html.count("govuk-tag--") == 5
 
 
 # --- filters and visibility -----------------------------------------------------------------

@@ -567,7 +567,7 @@ def test_a_return_spreadsheet_with_a_nul_byte_is_refused_whole(client, world):
 def test_comparator_figures_with_hostile_cells_name_the_row_and_import_nothing(
     client, world, column, value
 ):
-    from goldenthread.web.views.benchmarking import pair_field_name
+    from goldenthread.web.views.comparator_imports import pair_field_name
 
     client.force_login(world.performance)
     row = {"area_code": "E08000002", "area_name": "Bury", "period": "2025/26 Q1"}
@@ -617,7 +617,7 @@ ADMIN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("model", "pk", "fields"), ADMIN_CASES, ids=lambda c: str(c))
+@pytest.mark.parametrize(("model", "pk", "fields"), ADMIN_CASES, ids=[c[0] for c in ADMIN_CASES])
 def test_the_admin_refuses_hostile_values_next_to_the_field(client, world, model, pk, fields):
     world.performance.is_staff = True
     world.performance.save()

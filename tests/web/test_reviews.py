@@ -1,6 +1,7 @@
-"""Reviewing together: review meetings whose follow-ups become actions in the approved
-plan, comments on indicators, actions and returns, and feedback that the lead answers —
-as each role does it."""
+"""Reviewing together through the pages: review meetings whose follow-ups become actions
+in the approved plan, comments on indicators, actions and returns, and feedback that the
+lead answers — as each role does it. The service's all-or-nothing write and the comment
+thread: tests/core/test_reviews.py."""
 
 import datetime
 import re
@@ -15,17 +16,16 @@ from django.urls import reverse
 
 from goldenthread.core.models import (
     Action,
-    Attendee,
     Comment,
     Feedback,
     Membership,
     ReviewMeeting,
     Role,
 )
-from goldenthread.core.reviews import comment_thread, feedback_counts
+from goldenthread.core.reviews import feedback_counts
 from goldenthread.core.services.reviews import FollowUp, Guest, record_review
 from goldenthread.rules import Period
-from tests.conftest import add_member, make_partnership, make_user
+from tests.conftest import add_member, make_meeting, make_partnership, make_user, snapshot
 
 Q3 = Period.parse("2025/26 Q3")
 TODAY = datetime.date(2026, 1, 15)
@@ -67,20 +67,6 @@ def meeting_data(world, **overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def make_meeting(world, by=None, **fields) -> ReviewMeeting:
-    return record_review(
-        partnership=world.partnership,
-        by=by or world.member,
-        period=fields.pop("period", Q3),
-        held_on=fields.pop("held_on", datetime.date(2026, 1, 10)),
-        **fields,
-    )
-
-
-def snapshot() -> tuple[int, int, int]:
-    return ReviewMeeting.objects.count(), Attendee.objects.count(), Action.objects.count()
 
 
 # --- recording a meeting ------------------------------------------------------------------
@@ -233,33 +219,6 @@ def test_attendees_come_from_the_partnership(client, world):
     before = snapshot()
     response = client.post(reverse("review_create", args=[world.partnership.pk]), data)
     assert "Choose people of this partnership only" in response.content.decode()
-    assert snapshot() == before
-
-
-def test_the_service_writes_all_or_nothing(world):
-    good = FollowUp(
-        title="Good one",
-        objective=world.objective,
-        owner=world.member,
-        due_date=datetime.date(2026, 3, 1),
-    )
-    late = FollowUp(
-        title="Due before the meeting",
-        objective=world.objective,
-        owner=world.member,
-        due_date=datetime.date(2026, 1, 1),
-    )
-    before = snapshot()
-    with pytest.raises(ValidationError) as error:
-        make_meeting(world, guests=[Guest(name="Pat Jones")], follow_ups=[good, late])
-    assert "follow_ups" in error.value.message_dict
-    assert snapshot() == before
-    with pytest.raises(ValidationError):
-        make_meeting(world, guests=[Guest(name="  ")])
-    with pytest.raises(ValidationError):
-        make_meeting(world, members=[world.outsider])
-    with pytest.raises(ValidationError):
-        make_meeting(world, period=Period.parse("2025/26"))
     assert snapshot() == before
 
 
@@ -470,21 +429,6 @@ def test_an_empty_comment_is_refused_and_the_way_back_kept(client, world):
     assert response.url == f"{back}#comments"
 
 
-def test_the_comment_thread_for_the_indicator_and_return_pages(world):
-    from goldenthread.core.services.reviews import add_comment
-
-    add_comment(on=world.indicator, by=world.member, body="First")
-    add_comment(on=world.indicator, by=world.lead, body="Second")
-    add_comment(on=world.ret, by=world.lead, body="On the return")
-    thread = comment_thread(world.viewer, world.indicator)
-    assert [c.body for c in thread.comments] == ["First", "Second"]
-    assert (thread.can_comment, thread.can_give_feedback) == (False, True)
-    assert thread.url_name == "indicator_comment"
-    thread = comment_thread(world.performance, world.ret)
-    assert [c.body for c in thread.comments] == ["On the return"]
-    assert (thread.can_comment, thread.can_give_feedback) == (True, False)
-
-
 # --- feedback -----------------------------------------------------------------------------
 
 
@@ -593,6 +537,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "goldenthread/web/templates/we
 SOURCES = [
     *TEMPLATES.glob("*.html"),
     Path(__file__).resolve().parents[2] / "goldenthread/web/views/reviews.py",
+    Path(__file__).resolve().parents[2] / "goldenthread/web/views/comments.py",
+    Path(__file__).resolve().parents[2] / "goldenthread/web/views/feedback.py",
     Path(__file__).resolve().parents[2] / "goldenthread/core/reviews.py",
     Path(__file__).resolve().parents[2] / "goldenthread/core/services/reviews.py",
 ]

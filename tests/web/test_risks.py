@@ -1,5 +1,7 @@
-"""The risk register: the page, the heat map and its table, overdue reviews, and adding,
-editing and closing a risk (each write checked in the database and its history)."""
+"""The risk register's pages: the register, the heat map and its table, overdue reviews,
+filtering by objective, and adding, editing and closing a risk (each write checked in the
+database and its history). Risk levels, the heat map's cells and the services:
+tests/core/test_risks.py."""
 
 import datetime
 import re
@@ -12,9 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goldenthread.core.models import Objective, Plan, Risk
-from goldenthread.core.risks import RiskLevel, heat_map, next_ref, risk_level
-from goldenthread.core.services.risks import close_risk, create_risk, update_risk
-from tests.conftest import make_partnership, make_plan
+from goldenthread.core.services.risks import close_risk, update_risk
+from tests.conftest import add_risk, make_plan
 
 
 @pytest.fixture(autouse=True)
@@ -28,22 +29,6 @@ def register_url(world, **query) -> str:
     if query:
         url += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     return url
-
-
-def add_risk(world, ref, inherent, residual, *, is_open=True, **fields) -> Risk:
-    fields.setdefault("owner", world.member)
-    fields.setdefault("review_date", datetime.date(2026, 6, 30))
-    return Risk.objects.create(
-        partnership=world.partnership,
-        ref=ref,
-        title=f"Risk {ref}",
-        inherent_likelihood=inherent[0],
-        inherent_impact=inherent[1],
-        residual_likelihood=residual[0],
-        residual_impact=residual[1],
-        is_open=is_open,
-        **fields,
-    )
 
 
 def valid_post(world, **changes) -> dict:
@@ -62,45 +47,6 @@ def valid_post(world, **changes) -> dict:
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
-
-
-# --- Risk levels --------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("score", "level"),
-    [
-        (1, RiskLevel.LOW),
-        (4, RiskLevel.LOW),
-        (5, RiskLevel.MEDIUM),
-        (9, RiskLevel.MEDIUM),
-        (10, RiskLevel.HIGH),
-        (12, RiskLevel.HIGH),
-        (14, RiskLevel.HIGH),
-        (15, RiskLevel.VERY_HIGH),
-        (25, RiskLevel.VERY_HIGH),
-    ],
-)
-def test_risk_levels_follow_the_councils_5x5_banding(score, level):
-    assert risk_level(score) is level
-
-
-@pytest.mark.parametrize("score", [0, 26])
-def test_a_score_outside_1_to_25_has_no_level(score):
-    with pytest.raises(ValueError):
-        risk_level(score)
-
-
-def _luminance(colour: str) -> float:
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-@pytest.mark.parametrize("level", list(RiskLevel))
-def test_heat_map_text_has_at_least_4_5_to_1_contrast_on_every_band(level):
-    light, dark = sorted([_luminance(level.fill), _luminance(level.text)], reverse=True)
-    assert (light + 0.05) / (dark + 0.05) >= 4.5
 
 
 # --- The register page ------------------------------------------------------------------
@@ -267,24 +213,6 @@ def test_the_heat_map_switches_to_inherent_scores(client, world):
     assert "Show residual scores instead" in page
 
 
-def test_the_heat_map_colours_cells_by_band():
-    cells = {(c.likelihood, c.impact): c for c in heat_map([]).cells}
-    assert cells[(1, 4)].level is RiskLevel.LOW
-    assert cells[(3, 3)].level is RiskLevel.MEDIUM
-    assert cells[(2, 5)].level is RiskLevel.HIGH
-    assert cells[(5, 3)].level is RiskLevel.VERY_HIGH
-
-
-def test_a_crowded_cell_shows_at_most_two_lines_of_refs():
-    class R:
-        def __init__(self, ref):
-            self.ref = ref
-            self.residual_likelihood = self.residual_impact = 3
-
-    cell = next(c for c in heat_map([R(f"R{i}") for i in range(1, 9)]).cells if c.count)
-    assert cell.ref_lines == ["R1, R2, R3", "R4, R5 +3"]
-
-
 # --- Filtering by objective ------------------------------------------------------------------
 
 
@@ -379,14 +307,6 @@ def test_the_lead_owns_a_new_risk_unless_they_choose_someone_else(client, world)
     assert "Member Tester" in page and "Viewer Tester" not in page
 
 
-def test_the_next_ref_follows_the_highest_number(world):
-    add_risk(world, "R9", (3, 3), (2, 2))
-    add_risk(world, "R10", (3, 3), (2, 2))
-    add_risk(world, "FIN1", (3, 3), (2, 2))
-    assert next_ref(world.partnership) == "R11"
-    assert next_ref(make_partnership("Empty", world.council)) == "R1"
-
-
 @pytest.mark.parametrize("role", ["viewer", "performance"])
 def test_viewers_and_the_performance_team_cannot_add_risks(client, world, role):
     client.force_login(world.person(role))
@@ -472,29 +392,6 @@ def test_a_non_number_score_is_kept_as_typed(client, world):
     page = client.post(reverse("risk_create", args=[world.partnership.pk]), data).content.decode()
     assert 'value="three"' in page
     assert "Enter a whole number from 1 to 5 for the inherent likelihood" in page
-
-
-def test_the_service_refuses_what_the_form_refuses(world):
-    fields = {
-        "title": "Bad",
-        "inherent_likelihood": 2,
-        "inherent_impact": 2,
-        "residual_likelihood": 3,
-        "residual_impact": 3,
-        "owner": world.member,
-        "review_date": datetime.date(2026, 3, 1),
-    }
-    with pytest.raises(ValidationError) as error:
-        create_risk(partnership=world.partnership, by=world.lead, **fields)
-    assert "residual_likelihood" in error.value.message_dict
-    with pytest.raises(ValidationError) as error:
-        create_risk(
-            partnership=world.partnership,
-            by=world.lead,
-            **{**fields, "residual_likelihood": 1, "owner": world.outsider, "review_date": None},
-        )
-    assert set(error.value.message_dict) == {"owner", "review_date"}
-    assert Risk.objects.count() == 1
 
 
 # --- Editing a risk -------------------------------------------------------------------------
@@ -589,16 +486,6 @@ def test_editing_a_risk_linked_to_a_superseded_objective_says_so(client, world):
     assert "It was linked to O1 Fewer burglaries in plan version 1, which has been superseded" in (
         page
     )
-
-
-def test_saving_without_changes_writes_no_history(world):
-    update_risk(risk=world.risk, by=world.lead, title="Police funding cut")
-    assert world.risk.history.count() == 1
-
-
-def test_update_risk_refuses_fields_it_does_not_edit(world):
-    with pytest.raises(TypeError):
-        update_risk(risk=world.risk, by=world.lead, is_open=False)
 
 
 # --- Closing a risk -------------------------------------------------------------------------

@@ -13,7 +13,7 @@ Decisions, written down here because the design is silent on them:
 - *Direction of travel* compares the year-end result with the same period a year earlier,
   so seasonal measures are compared like with like.
 - The *biggest improvements* and what *turned green* are issue 5's successes to celebrate
-  (goldenthread.core.lessons.highlights: the latest two periods within the year), so the
+  (goldenthread.core.improvement.highlights: the latest two periods within the year), so the
   report and the partnership page celebrate the same things. The *biggest concerns* are
   the measures red at the year end, furthest from target first, then those worse than a
   year before.

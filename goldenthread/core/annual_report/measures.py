@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.text import slugify
 
 from goldenthread.core.charts.report import Sparkline, chart_number
-from goldenthread.core.lessons import Highlight as Success
+from goldenthread.core.improvement import Highlight as Success
 from goldenthread.core.models import Indicator, Target
 from goldenthread.core.performance import PeriodRow, indicator_history
 from goldenthread.rules import Direction, Frequency, Period, Polarity, Rag, year_label
@@ -72,7 +72,7 @@ def measure(indicator: Indicator, year: int) -> Measure:
 def concerns(measures: list[Measure]) -> list[Measure]:
     """The biggest concerns: red at the year end, the furthest from target first, then any
     worse than a year before, the largest moves first. (The biggest improvements are issue
-    5's successes to celebrate: goldenthread.core.lessons.highlights.)"""
+    5's successes to celebrate: goldenthread.core.improvement.highlights.)"""
     red = sorted(
         (m for m in measures if m.rag is Rag.RED), key=lambda m: (-m.shortfall, m.indicator.code)
     )

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from goldenthread.core.charts.report import Bar, BarChart, chart_number
 from goldenthread.core.finance import finance_summary, money
-from goldenthread.core.lessons import Highlights as Successes
-from goldenthread.core.lessons import highlights as successes
+from goldenthread.core.improvement import Highlights as Successes
+from goldenthread.core.improvement import highlights as successes
 from goldenthread.core.models import (
     Action,
     AnnualReport,

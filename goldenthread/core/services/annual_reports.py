@@ -26,23 +26,14 @@ from goldenthread.core.annual_report import (
     annual_report_content,
 )
 from goldenthread.core.models import AnnualReport, Indicator, Partnership, User
-from goldenthread.rules import Frequency, Period, long_date, year_label
-from goldenthread.rules.inputs import year_problem
+from goldenthread.rules import long_date, year_label
 
-from . import save_audited
+from . import financial_year, save_audited
 
 # What publishing asks its caller for: the published edition's PDF and Word file, made
 # from its content (goldenthread.documents.annual_report.annual_report_files). The domain
 # does not draw files itself; it stores the ones it is given with the content they show.
 Render = Callable[[AnnualReportContent], tuple[bytes, bytes]]
-
-
-def report_year(year: int) -> Period:
-    """The financial year starting in `year`, if a report can be about it."""
-    problem = year_problem(year)
-    if problem:
-        raise ValidationError({"year": problem})
-    return Period(Frequency.ANNUAL, year, 1)
 
 
 def draft_of(partnership: Partnership, year: int) -> AnnualReport | None:
@@ -83,7 +74,7 @@ def commentary_refusal(partnership: Partnership, year: int) -> str | None:
 
 def publish_refusal(partnership: Partnership, year: int, today: datetime.date) -> str | None:
     """Why the year's report cannot be published on `today`, or None."""
-    fy = report_year(year)
+    fy = financial_year(year)
     if today <= fy.end:
         return (
             f"The {fy.label} report can be published once the year has ended, "
@@ -102,7 +93,7 @@ def publish_refusal(partnership: Partnership, year: int, today: datetime.date) -
 
 def correction_refusal(partnership: Partnership, year: int) -> str | None:
     """Why a correction of the year's report cannot be started now, or None."""
-    fy = report_year(year)
+    fy = financial_year(year)
     if not _published(partnership, year).exists():
         return f"Nothing is published for {fy.label} yet: change the draft and publish it."
     draft = draft_of(partnership, year)
@@ -137,7 +128,7 @@ def save_commentary(
             "commentary."
         ),
     )
-    report_year(year)
+    financial_year(year)
     # Serialise with other writes to this partnership's reports.
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     _refuse(commentary_refusal(partnership, year))
@@ -166,7 +157,7 @@ def publish_report(
         Need.LEAD,
         refusal="Only the partnership's lead link officer or leads publish the annual report.",
     )
-    report_year(year)
+    financial_year(year)
     today = today or timezone.localdate()
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
     _refuse(publish_refusal(partnership, year, today))
@@ -192,7 +183,7 @@ def start_correction(*, partnership: Partnership, year: int, note: str, by: User
         Need.LEAD,
         refusal="Only the partnership's lead link officer or leads correct the annual report.",
     )
-    report_year(year)
+    financial_year(year)
     if not note.strip():
         raise ValidationError({"note": "Say what the new edition corrects"})
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()

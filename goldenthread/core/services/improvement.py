@@ -1,5 +1,5 @@
 """Writes for under-performance: start an improvement plan when an indicator has been red
-two review periods running (goldenthread.core.lessons decides that; nobody ticks it): a lead
+two review periods running (goldenthread.core.improvement decides that; nobody ticks it): a lead
 or the indicator's owner; and close it with a reason: a lead. Each is atomic and recorded
 in the history with who and why."""
 
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goldenthread.core.access import Need, require
-from goldenthread.core.lessons import plan_actions, trigger_for
+from goldenthread.core.improvement import plan_actions, trigger_for
 from goldenthread.core.models import Action, ImprovementPlan, Indicator, User
 from goldenthread.core.risks import possible_owners
 

@@ -27,6 +27,7 @@ from goldenthread.core.annual_report import AnnualReportContent, annual_report_c
 from goldenthread.core.models import AnnualReport, Partnership
 from goldenthread.core.monitoring import unconfirmed_periods
 from goldenthread.core.services import annual_reports as services
+from goldenthread.core.services import financial_year
 from goldenthread.documents.annual_report import (
     annual_report_docx,
     annual_report_files,
@@ -42,7 +43,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _check_year(year: int) -> Period:
     try:
-        return services.report_year(year)
+        return financial_year(year)
     except ValidationError:
         raise Http404("No such year.") from None
 

@@ -1,7 +1,7 @@
 """The Revise stage: the lessons-learned log (record, edit, read, and search across every
 partnership the person may see) and improvement plans for indicators red two quarters
 running (start, read, close). The banner and highlights partials for the partnership and
-indicator pages are in templates/web/lessons/, fed by goldenthread.core.lessons."""
+indicator pages are in templates/web/lessons/, fed by goldenthread.core.improvement."""
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +21,7 @@ from goldenthread.core.access import (
     get_lesson_for_user,
     get_partnership_for_user,
 )
+from goldenthread.core.improvement import period_before, plan_actions, trigger_for
 from goldenthread.core.lessons import (
     MAX_WORDS,
     LessonQuery,
@@ -28,11 +29,8 @@ from goldenthread.core.lessons import (
     lesson_problems,
     lesson_tags,
     normalise_tags,
-    period_before,
-    plan_actions,
     search_lessons,
     search_words,
-    trigger_for,
 )
 from goldenthread.core.models import (
     Action,

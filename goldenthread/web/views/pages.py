@@ -12,7 +12,7 @@ from goldenthread.core.annual_report import report_years
 from goldenthread.core.benchmarking import benchmark_summary
 from goldenthread.core.charts import history
 from goldenthread.core.compliance import compliance_context
-from goldenthread.core.lessons import highlights, improvement_banner
+from goldenthread.core.improvement import highlights, improvement_banner
 from goldenthread.core.monitoring import what_i_owe
 from goldenthread.core.performance import (
     current_plan,

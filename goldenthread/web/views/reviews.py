@@ -1,33 +1,21 @@
-"""Reviewing together: review meetings with the people who came (from the partnership
-and from outside it) and follow-ups that become actions; comments on indicators, actions
-and returns; feedback from stakeholders, which the lead answers."""
+"""Review meetings: recording who came (from the partnership and from outside it), what
+went well, the challenges and the decisions, and follow-ups that become actions of the
+approved plan. Comments are in comments.py, stakeholders' feedback in feedback.py."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from goldenthread.core.access import (
-    Need,
-    allows,
-    get_action_for_user,
-    get_feedback_for_user,
-    get_indicator_for_user,
-    get_meeting_for_user,
-    get_partnership_for_user,
-    get_return_for_user,
-)
+from goldenthread.core.access import Need, allows, get_meeting_for_user, get_partnership_for_user
 from goldenthread.core.models import (
     Action,
     Attendee,
-    Comment,
-    Feedback,
     Membership,
     Objective,
     Partnership,
@@ -36,11 +24,8 @@ from goldenthread.core.models import (
 )
 from goldenthread.core.reviews import (
     QUARTER_EXAMPLE,
-    Commentable,
     approved_plan,
     attendee_choices,
-    comment_thread,
-    feedback_counts,
     follow_up_due_problem,
     follow_up_objectives,
     follow_up_owners,
@@ -48,8 +33,6 @@ from goldenthread.core.reviews import (
     meeting_detail,
     meetings,
     parse_quarter,
-    sees_all_feedback,
-    visible_feedback,
 )
 from goldenthread.core.services import reviews as services
 from goldenthread.rules import Frequency, latest_ended
@@ -243,48 +226,6 @@ GuestFormSet = forms.formset_factory(GuestForm, extra=3, max_num=50)
 FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=3, max_num=50)
 
 
-class CommentForm(forms.Form):
-    body = text_field(
-        Comment,
-        "body",
-        label="Add a comment",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter your comment"},
-    )
-
-
-class FeedbackForm(forms.Form):
-    about = text_field(
-        Feedback,
-        "about",
-        label="What is your feedback about? (optional)",
-        required=False,
-        help_text="For example, an indicator, an action or the last review meeting.",
-    )
-    body = text_field(
-        Feedback,
-        "body",
-        label="Your feedback",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="What is working, what could be better, and any ideas. The lead will answer.",
-        error_messages={"required": "Enter your feedback"},
-    )
-
-
-class AnswerForm(forms.Form):
-    answer = text_field(
-        Feedback,
-        "answer",
-        label="Your answer",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Thank them, say what will happen next, and who will do it.",
-        error_messages={"required": "Enter your answer"},
-    )
-
-
-# --- helpers ------------------------------------------------------------------------------
-
-
 # --- review meetings ----------------------------------------------------------------------
 
 
@@ -473,173 +414,9 @@ def review_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
 
 
-# --- comments -----------------------------------------------------------------------------
-
-
-def _safe_next(request: HttpRequest) -> str:
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return back
-    return request.path
-
-
-def _comment_page(request: HttpRequest, on: Commentable, heading: str, back_url: str):
-    """The comments on one thing, with the form for those who may comment. A GET shows
-    it (to everyone who may see the partnership); a POST adds a comment and goes back to
-    the page the form was on."""
-    thread = comment_thread(request.user, on)
-    comment_next = ""
-    if request.method == "POST":
-        if not thread.can_comment:
-            raise PermissionDenied(
-                "Leads, members and the council performance team comment; as a viewer, "
-                "give the lead your feedback instead."
-            )
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.add_comment(on=on, by=request.user, body=form.cleaned_data["body"])
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, "Your comment was added")
-                return redirect(f"{_safe_next(request)}#comments")
-        # Keep what was typed, with its message, and where to go back to afterwards.
-        thread.body = request.POST.get("body", "")
-        thread.error = next(iter(form.errors.get("body", [])), "")
-        comment_next = _safe_next(request)
-    return render(
-        request,
-        "web/reviews/comments.html",
-        {
-            "partnership": thread.partnership,
-            "comment_thread": thread,
-            "comment_next": comment_next,
-            "heading": heading,
-            "back_url": back_url,
-        },
-    )
-
-
-@login_required
-@minimum_role("viewer")
-@require_http_methods(["GET", "POST"])
-def indicator_comment(request: HttpRequest, indicator_id: int) -> HttpResponse:
-    indicator = get_indicator_for_user(request.user, indicator_id)
-    return _comment_page(
-        request,
-        indicator,
-        f"Comments on {indicator.code} {indicator.title}",
-        indicator.get_absolute_url(),
-    )
-
-
-@login_required
-@minimum_role("viewer")
-@require_http_methods(["GET", "POST"])
-def action_comment(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = get_action_for_user(request.user, action_id)
-    objective = action.objective
-    return _comment_page(
-        request,
-        action,
-        f"Comments on action {action.ref} {action.title}",
-        f"{objective.plan.get_absolute_url()}#objective-{objective.pk}",
-    )
-
-
-@login_required
-@minimum_role("viewer")
-@require_http_methods(["GET", "POST"])
-def return_comment(request: HttpRequest, return_id: int) -> HttpResponse:
-    ret = get_return_for_user(request.user, return_id)
-    return _comment_page(
-        request,
-        ret,
-        f"Comments on the {ret.period.label} monitoring return",
-        ret.get_absolute_url(),
-    )
-
-
-# --- feedback -----------------------------------------------------------------------------
-
-
-@login_required
-@minimum_role("viewer")
-@require_http_methods(["GET"])
-def feedback_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = get_partnership_for_user(request.user, partnership_id)
-    sees_all = sees_all_feedback(request.user, partnership)
-    return render(
-        request,
-        "web/reviews/feedback_list.html",
-        {
-            "partnership": partnership,
-            "feedback": list(visible_feedback(request.user, partnership)),
-            "sees_all": sees_all,
-            "counts": feedback_counts(partnership) if sees_all else None,
-            "can_answer": allows(request.user, partnership, Need.LEAD),
-        },
-    )
-
-
-@login_required
-@minimum_role("viewer")
-@require_http_methods(["GET", "POST"])
-def feedback_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    """Anyone who may see the partnership may give feedback: it is how viewers
-    (stakeholders, residents' representatives) take part."""
-    partnership = get_partnership_for_user(request.user, partnership_id)
-    form = FeedbackForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.give_feedback(partnership=partnership, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Thank you: your feedback was sent to the lead")
-            return redirect("feedback_list", partnership_id=partnership.pk)
-    return render(
-        request, "web/reviews/feedback_form.html", {"partnership": partnership, "form": form}
-    )
-
-
-@login_required
-@minimum_role("lead")
-@require_http_methods(["GET", "POST"])
-def feedback_answer(request: HttpRequest, feedback_id: int) -> HttpResponse:
-    feedback = get_feedback_for_user(request.user, feedback_id, need=Need.LEAD)
-    form = AnswerForm(posted(request), initial={"answer": feedback.answer})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.answer_feedback(
-                feedback=feedback, by=request.user, answer=form.cleaned_data["answer"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Your answer was saved")
-            return redirect("feedback_list", partnership_id=feedback.partnership_id)
-    return render(
-        request,
-        "web/reviews/feedback_answer.html",
-        {"partnership": feedback.partnership, "feedback": feedback, "form": form},
-    )
-
-
 urlpatterns = [
     path("partnerships/<int:partnership_id>/reviews/", review_list, name="review_list"),
     path("partnerships/<int:partnership_id>/reviews/new/", review_create, name="review_create"),
     path("reviews/<int:meeting_id>/", review_detail, name="review_detail"),
     path("reviews/<int:meeting_id>/edit/", review_edit, name="review_edit"),
-    path("indicators/<int:indicator_id>/comments/", indicator_comment, name="indicator_comment"),
-    path("actions/<int:action_id>/comments/", action_comment, name="action_comment"),
-    path("returns/<int:return_id>/comments/", return_comment, name="return_comment"),
-    path("partnerships/<int:partnership_id>/feedback/", feedback_list, name="feedback_list"),
-    path(
-        "partnerships/<int:partnership_id>/feedback/new/", feedback_create, name="feedback_create"
-    ),
-    path("feedback/<int:feedback_id>/answer/", feedback_answer, name="feedback_answer"),
 ]

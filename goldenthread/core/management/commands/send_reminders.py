@@ -49,7 +49,7 @@ from goldenthread.core.models import (
     User,
 )
 from goldenthread.core.monitoring import ReturnContents, return_contents
-from goldenthread.rules import Period
+from goldenthread.rules import Period, long_date
 
 DUE_IN_7_DAYS = "due_in_7_days"
 DUE_TOMORROW = "due_tomorrow"
@@ -103,10 +103,6 @@ def _things(n: int) -> str:
     return f"{n} thing{'s' if n != 1 else ''}"
 
 
-def _date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _return_name(ret: Return) -> str:
     return f"{ret.partnership.name}'s {ret.period.label} return"
 
@@ -128,12 +124,12 @@ def owner_message(ret: Return, person: User, owed: Owed, today: datetime.date) -
     """The subject and plain-text body of a reminder before the deadline."""
     subject = (
         f"{_things(owed.count).capitalize()} to report for the {_return_name(ret)} "
-        f"by {_date(ret.deadline)}"
+        f"by {long_date(ret.deadline)}"
     )
     lines = [
         f"Dear {person.get_full_name() or person.username},",
         "",
-        f"The {_return_name(ret)} is due on {_date(ret.deadline)}, "
+        f"The {_return_name(ret)} is due on {long_date(ret.deadline)}, "
         f"{_when(ret.deadline, today)}. You have {_things(owed.count)} to report:",
     ]
     if owed.results:
@@ -167,7 +163,7 @@ def overdue_message(ret: Return, person: User, owed: Iterable[Owed]) -> tuple[st
     results = sum(len(o.results) for o in owed)
     actions = sum(len(o.actions) for o in owed)
     risks = sum(len(o.risks) for o in owed)
-    subject = f"Overdue: the {_return_name(ret)}, due on {_date(ret.deadline)}"
+    subject = f"Overdue: the {_return_name(ret)}, due on {long_date(ret.deadline)}"
     if ret.status == Return.Status.RETURNED:
         state = "was returned for changes and has not been resubmitted"
     else:
@@ -175,7 +171,7 @@ def overdue_message(ret: Return, person: User, owed: Iterable[Owed]) -> tuple[st
     lines = [
         f"Dear {person.get_full_name() or person.username},",
         "",
-        f"The {_return_name(ret)} was due on {_date(ret.deadline)}. It {state}.",
+        f"The {_return_name(ret)} was due on {long_date(ret.deadline)}. It {state}.",
     ]
     missing = [
         f"{n} {what}{'s' if n != 1 else ''}"
@@ -261,7 +257,7 @@ class Command(BaseCommand):
                 self._send(ret, kind, person, subject, body, reply_to, connection, dry_run)
         done = "Would send" if dry_run else "Sent"
         self.stdout.write(
-            f"{done} {self.sent} reminder{'s' if self.sent != 1 else ''} on {_date(today)}."
+            f"{done} {self.sent} reminder{'s' if self.sent != 1 else ''} on {long_date(today)}."
         )
         if self.failed:
             # A non-zero exit, so cron tells whoever runs it.
