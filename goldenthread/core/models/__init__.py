@@ -6,6 +6,7 @@ from .monitoring import (
     ActionUpdate,
     Budget,
     CorrectiveAction,
+    CorrectiveActionUpdate,
     ReminderSent,
     ReportingRound,
     Return,
@@ -13,6 +14,7 @@ from .monitoring import (
     Spend,
     default_deadline,
 )
+from .notifications import Notification, NotificationKind, NotificationPreference
 from .people import Membership, Organisation, Partnership, Role, User
 from .plans import Action, Milestone, Objective, Plan, PlanTarget, Risk, SmartWaiver
 from .review import (
@@ -26,6 +28,7 @@ from .review import (
     ImprovementPlan,
     Lesson,
     ReviewMeeting,
+    SuccessStory,
 )
 from .strategy import Outcome, StrategicPlan
 
@@ -42,12 +45,16 @@ __all__ = [
     "ComparatorMapping",
     "ComparatorValue",
     "CorrectiveAction",
+    "CorrectiveActionUpdate",
     "Feedback",
     "ImprovementPlan",
     "Indicator",
     "Lesson",
     "Membership",
     "Milestone",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Objective",
     "Organisation",
     "Outcome",
@@ -65,6 +72,7 @@ __all__ = [
     "SmartWaiver",
     "Spend",
     "StrategicPlan",
+    "SuccessStory",
     "Target",
     "User",
     "default_deadline",

@@ -182,7 +182,19 @@ class RiskReview(models.Model):
 
 class CorrectiveAction(models.Model):
     """What will change to bring a red result back on track: the problem-solving, not
-    blame, that the brief asks for. One per indicator per return."""
+    blame, that the brief asks for. One per indicator per return; tracked to closure:
+    each later return asks for its progress until it is closed, and closing it asks
+    whether it worked."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        CLOSED = "closed", "Closed"
+
+    class Worked(models.TextChoices):
+        YES = "yes", "Yes, it worked"
+        PARTLY = "partly", "Partly"
+        NO = "no", "No, it did not work"
 
     ret = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="corrective_actions")
     indicator = models.ForeignKey(
@@ -194,6 +206,16 @@ class CorrectiveAction(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    progress = LimitedTextField(
+        blank=True, max_length=TEXT, help_text="The latest word on how it is going."
+    )
+    worked = models.CharField("did it work?", max_length=8, choices=Worked.choices, blank=True)
+    closing_note = LimitedTextField(blank=True, max_length=TEXT)
+    closed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
     by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now=True)
 
@@ -204,7 +226,16 @@ class CorrectiveAction(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["ret", "indicator", "period"], name="one_corrective_action_per_result"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_progress", "closed"]),
+                name="corrective_action_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="closed", closed_at__isnull=False)
+                | (~Q(status="closed") & Q(closed_at__isnull=True)),
+                name="corrective_action_closed_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,6 +248,37 @@ class CorrectiveAction(models.Model):
             and self.owner_id is not None
             and self.due_date is not None
         )
+
+
+class CorrectiveActionUpdate(models.Model):
+    """Progress on a corrective action, as reported in a later return."""
+
+    corrective_action = models.ForeignKey(
+        CorrectiveAction, on_delete=models.CASCADE, related_name="updates"
+    )
+    ret = models.ForeignKey(
+        Return,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrective_action_updates",
+    )
+    status = models.CharField(max_length=12, choices=CorrectiveAction.Status.choices)
+    progress = LimitedTextField(max_length=TEXT)
+    by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["corrective_action", "-at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corrective_action", "ret"],
+                name="one_update_per_corrective_action_per_return",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.corrective_action} update: {self.get_status_display()}"
 
 
 class Budget(models.Model):
@@ -310,6 +372,7 @@ __all__ = [
     "ActionUpdate",
     "Budget",
     "CorrectiveAction",
+    "CorrectiveActionUpdate",
     "ReminderSent",
     "ReportingRound",
     "Return",

@@ -5,7 +5,14 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from .fields import LONG_TEXT, TEXT, LimitedCharField, LimitedTextField, PeriodField
+from .fields import (
+    LONG_TEXT,
+    TEXT,
+    LimitedCharField,
+    LimitedTextField,
+    PeriodField,
+    YearRule,
+)
 from .indicators import Indicator
 from .people import Partnership, User
 from .plans import Action, Objective
@@ -155,6 +162,14 @@ class Comment(models.Model):
         "Return", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="comments")
+    addressed_to = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments_addressed",
+        help_text="Someone the comment asks to act or answer; they are told.",
+    )
     body = LimitedTextField(max_length=TEXT)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -232,6 +247,15 @@ class Lesson(models.Model):
         max_length=300, blank=True, help_text="Comma-separated, like “youth, early help”."
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="lessons")
+    shared = models.BooleanField(
+        "shared with every partnership",
+        default=False,
+        help_text="Every partnership in the council can read it, and learn from it.",
+    )
+    shared_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -280,3 +304,35 @@ class ImprovementPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Improvement plan for {self.indicator.code}"
+
+
+class SuccessStory(models.Model):
+    """Celebrating success in the partnership's own words, beside the computed
+    highlights: what went well, for whom, and the indicators it is about. Published on
+    the public page and in the annual report only when the partnership chooses."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="success_stories"
+    )
+    year = models.PositiveIntegerField(
+        validators=[YearRule()], help_text="Financial year it belongs to, e.g. 2025 for 2025/26."
+    )
+    title = LimitedCharField(max_length=300)
+    story = LimitedTextField(max_length=LONG_TEXT)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="success_stories")
+    published = models.BooleanField(
+        "publish it",
+        default=False,
+        help_text="Shown on the partnership's public page and in its annual report.",
+    )
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        verbose_name_plural = "success stories"
+
+    def __str__(self) -> str:
+        return self.title
