@@ -2,7 +2,7 @@
 #
 #   make run     set up .venv, migrate, load the demo data (first time), serve on 127.0.0.1:8000
 #   make test    install what the tests need, check the layer contract, then the whole suite
-#                on SQLite and on PostgreSQL
+#                on SQLite and on PostgreSQL (side by side: one run per core)
 #   make lint    ruff check + ruff format --check + the layer contract (lint-imports)
 #   make bench   scripts/bench.py, if there is one
 #
@@ -19,6 +19,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check --quiet
 PYTEST_ARGS ?=
+PG_LOG := .test-postgres.log
 
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 export GT_CHROMIUM ?= /usr/bin/chromium
@@ -64,12 +65,23 @@ test: test-deps
 	@layers=0
 	echo "== layer contract (lint-imports)"
 	$(VENV)/bin/lint-imports --no-cache --no-logo || layers=$$?
+	# Settings make .secret_key on first import: make it now, before two runs race to.
+	$(PY) manage.py check --fail-level ERROR >/dev/null
+	# The two databases' runs go side by side (one per core): SQLite's output streams here,
+	# PostgreSQL's is kept in $(PG_LOG) and printed when both have finished.
+	postgres=0
+	echo "== pytest on PostgreSQL started beside SQLite (output follows SQLite's)"
+	scripts/with-postgres.sh $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS) \
+	  >$(PG_LOG) 2>&1 & pg_pid=$$!
+	trap 'kill $$pg_pid 2>/dev/null || true' EXIT
 	sqlite=0
 	echo "== pytest on SQLite"
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS) || sqlite=$$?
-	postgres=0
+	wait $$pg_pid || postgres=$$?
+	trap - EXIT
+	echo
 	echo "== pytest on PostgreSQL"
-	scripts/with-postgres.sh $(PY) -m pytest $(PYTEST_ARGS) || postgres=$$?
+	cat $(PG_LOG)
 	verdict() { case $$1 in 0) echo "passed" ;; 5) echo "FAILED (no tests collected)" ;; *) echo "FAILED (exit $$1)" ;; esac; }
 	echo
 	echo "== Layers:     $$(verdict $$layers)"
