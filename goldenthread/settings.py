@@ -6,6 +6,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "goldenthread.web.context_processors.notifications",
             ],
         },
     },
@@ -143,6 +145,18 @@ WHITENOISE_USE_FINDERS = True
 
 EMAIL_BACKEND = os.environ.get("GT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GT_FROM_EMAIL", "golden-thread@localhost")
+# For GT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the mail server.
+EMAIL_HOST = os.environ.get("GT_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("GT_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = env_bool("GT_EMAIL_USE_TLS")  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("GT_EMAIL_USE_SSL")  # TLS from the start, usually port 465
+EMAIL_HOST_USER = os.environ.get("GT_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GT_EMAIL_HOST_PASSWORD", "")
+# Notifications are e-mailed as the request that caused them finishes: a mail server that
+# does not answer must not hold the page for long (the notification is kept either way).
+EMAIL_TIMEOUT = int(os.environ.get("GT_EMAIL_TIMEOUT", "10"))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set GT_EMAIL_USE_TLS or GT_EMAIL_USE_SSL, not both.")
 GT_SITE_URL = os.environ.get("GT_SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 GT_HOME_AREA_CODE = os.environ.get("GT_HOME_AREA_CODE", "E08000009")  # our ONS area: Trafford
 

@@ -21,6 +21,7 @@ from goldenthread.core.models import (
     Attendee,
     Budget,
     ComparatorGroup,
+    CorrectiveAction,
     Feedback,
     ImprovementPlan,
     Indicator,
@@ -31,6 +32,7 @@ from goldenthread.core.models import (
     Outcome,
     Partnership,
     Plan,
+    ProcessChange,
     ReportingRound,
     Result,
     Return,
@@ -39,6 +41,7 @@ from goldenthread.core.models import (
     Role,
     Spend,
     StrategicPlan,
+    SuccessStory,
     Target,
     User,
 )
@@ -145,6 +148,50 @@ class World:
 
     def person(self, role: str) -> User:
         return getattr(self, role)
+
+    @property
+    def corrective_action(self) -> CorrectiveAction:
+        """A corrective action the member owns, asked for in the Q3 return; made when a
+        test first asks for it, so other tests' returns have none."""
+        ca, _ = CorrectiveAction.objects.get_or_create(
+            ret=self.ret,
+            indicator=self.indicator,
+            period=self.ret.period,
+            defaults={
+                "description": "Extra patrols in the two hotspots.",
+                "owner": self.member,
+                "due_date": datetime.date(2026, 3, 31),
+            },
+        )
+        return ca
+
+    @property
+    def success_story(self) -> SuccessStory:
+        """A 2025/26 success story the member wrote, not published; made when a test
+        first asks for it."""
+        story, created = SuccessStory.objects.get_or_create(
+            partnership=self.partnership,
+            title="Burglaries down on the Old Trafford estate",
+            defaults={
+                "year": 2025,
+                "story": "Door-to-door visits with the fire service reached 400 homes.",
+                "created_by": self.member,
+            },
+        )
+        if created:
+            story.indicators.add(self.indicator)
+        return story
+
+    @property
+    def process_change(self) -> ProcessChange:
+        """A process change on the member's indicator from 2025/26 Q2, marked by the
+        member; made when a test first asks for it, so other tests' charts have none."""
+        change, _ = ProcessChange.objects.get_or_create(
+            indicator=self.indicator,
+            period=Period.parse("2025/26 Q2"),
+            defaults={"reason": "New triage service started", "created_by": self.member},
+        )
+        return change
 
 
 @pytest.fixture
@@ -632,12 +679,14 @@ def submitted_quarter(partnership, period: str, when: datetime.datetime, status=
 
 
 def meet_everything(world, year: int = 2025) -> None:
-    """Approved plan, four submitted returns, results, a published report, a form."""
+    """Approved plan, four submitted returns, results, a published report, a form: each
+    by its deadline (a return the day after its quarter ends), so every one is met on
+    time, not met late."""
     Plan.objects.filter(pk=world.plan.pk).update(approved_at=aware(2025, 3, 1))
     for quarter in range(1, 5):
-        submitted_quarter(
-            world.partnership, f"{year}/{(year + 1) % 100} Q{quarter}", aware(2026, 1, 1)
-        )
+        period = Period.parse(f"{year}/{(year + 1) % 100} Q{quarter}")
+        day = period.end + datetime.timedelta(days=1)
+        submitted_quarter(world.partnership, period.label, aware(day.year, day.month, day.day))
     AnnualReport.objects.create(
         partnership=world.partnership,
         year=year,

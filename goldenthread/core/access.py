@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import (
     Action,
+    CorrectiveAction,
     Feedback,
     ImprovementPlan,
     Indicator,
@@ -35,6 +36,7 @@ from .models import (
     Risk,
     Role,
     StrategicPlan,
+    SuccessStory,
     User,
 )
 
@@ -202,9 +204,28 @@ def get_return_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Return:
 
 
 def get_lesson_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Lesson:
-    """EDIT is for the lesson's author (a lead or member) or a lead."""
+    """EDIT is for the lesson's author (a lead or member) or a lead. A lesson shared with
+    every partnership may be read by anyone signed in; an unshared one stays a 404 to
+    people outside its partnership."""
     lesson = get_object_or_404(Lesson.objects.select_related("partnership", "created_by"), pk=pk)
+    if (
+        need is Need.VIEW
+        and lesson.shared
+        and user.is_authenticated
+        and user.is_active
+        and not allows(user, lesson.partnership, Need.VIEW)
+    ):
+        return lesson
     return _checked(lesson, user, lesson.partnership, need, lesson.created_by_id)
+
+
+def get_story_for_user(user: User, pk: int, need: Need = Need.VIEW) -> SuccessStory:
+    """Read by everyone in the partnership; EDIT is for its author or a lead (the
+    performance team's rights are the services' to grant: services.success_stories)."""
+    story = get_object_or_404(
+        SuccessStory.objects.select_related("partnership", "created_by"), pk=pk
+    )
+    return _checked(story, user, story.partnership, need, story.created_by_id)
 
 
 def get_improvement_for_user(user: User, pk: int, need: Need = Need.VIEW) -> ImprovementPlan:
@@ -219,6 +240,18 @@ def get_improvement_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Imp
     return _checked(plan, user, plan.indicator.partnership, need, plan.indicator.owner_id)
 
 
+def get_corrective_action_for_user(user: User, pk: int) -> CorrectiveAction:
+    """Seen by everyone who sees the partnership of its return; who may track it is the
+    service's question (services.corrective_actions.may_track)."""
+    ca = get_object_or_404(
+        CorrectiveAction.objects.select_related(
+            "ret__partnership", "ret__round", "indicator", "owner", "closed_by"
+        ),
+        pk=pk,
+    )
+    return _checked(ca, user, ca.ret.partnership, Need.VIEW)
+
+
 def get_meeting_for_user(user: User, pk: int, need: Need = Need.VIEW) -> ReviewMeeting:
     """EDIT is for the person who recorded the meeting, or a lead."""
     meeting = get_object_or_404(
@@ -228,8 +261,8 @@ def get_meeting_for_user(user: User, pk: int, need: Need = Need.VIEW) -> ReviewM
 
 
 def get_feedback_for_user(user: User, pk: int, need: Need = Need.VIEW) -> Feedback:
-    """Seen by everyone in the partnership's pages; answering it is LEAD, which the
-    caller asks for."""
+    """Seen by everyone in the partnership's pages; who may answer it is
+    `may_answer_feedback`'s question."""
     feedback = get_object_or_404(
         Feedback.objects.select_related("partnership", "author", "answered_by"), pk=pk
     )
@@ -245,9 +278,12 @@ def get_strategic_plan_for_user(user: User, pk: int) -> StrategicPlan:
 
 
 def may_preview(user: User, partnership: Partnership) -> bool:
-    """A draft annual report is seen by the partnership's leads and members; viewers and
-    the performance team see what is published."""
-    return allows(user, partnership, Need.CONTRIBUTE)
+    """A draft annual report is seen by the partnership's leads and members, and by the
+    council performance team (for any partnership: it checks the report before the lead
+    publishes it); viewers see what is published."""
+    return allows(user, partnership, Need.CONTRIBUTE) or (
+        allows(user, partnership, Need.VIEW) and user.is_performance_team
+    )
 
 
 def may_comment(user: User, partnership: Partnership) -> bool:
@@ -255,6 +291,17 @@ def may_comment(user: User, partnership: Partnership) -> bool:
     of the review); viewers are stakeholders and give feedback instead."""
     return allows(user, partnership, Need.CONTRIBUTE) or (
         allows(user, partnership, Need.VIEW) and user.is_performance_team
+    )
+
+
+def may_answer_feedback(user: User, partnership: Partnership) -> bool:
+    """The partnership's leads answer feedback, and so does the council performance team
+    (a stakeholder's question may be about how the council runs the cycle)."""
+    return allows(user, partnership, Need.LEAD) or (
+        user.is_authenticated
+        and user.is_active
+        and user.is_performance_team
+        and not partnership.is_closed
     )
 
 

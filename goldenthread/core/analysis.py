@@ -24,7 +24,8 @@ from goldenthread.rules import (
     year_end_period,
 )
 
-from .models import Indicator, Target
+from .charts import NO_RESULT, every_period
+from .models import Indicator, ProcessChange, Target
 from .performance import PeriodRow
 
 
@@ -46,6 +47,24 @@ class SpcRow:
     upper_limit: str
     signal: Signal | None
     rules: str
+    has_result: bool = True  # False for a period with no result: the chart's gap
+    segment: int = 1  # which part of the chart, counting from 1, when limits are recalculated
+
+
+@dataclass
+class SpcPart:
+    """One part of a process chart whose limits are recalculated after each process change:
+    from the start, or from a change, to the next change."""
+
+    number: int  # counting from 1
+    first: Period
+    last: Period
+    results: int
+    mean: str  # "–" when the part has too few results for limits
+    lower_limit: str
+    upper_limit: str
+    too_few: bool
+    change: ProcessChange | None  # the change it starts at; None for the first part
 
 
 @dataclass
@@ -59,6 +78,8 @@ class IndicatorAnalysis:
     forecast_rag: Rag | None  # None when there is no forecast or no year-end target
     forecast_rag_note: str  # why a forecast has no RAG, in words
     commentary: list[PeriodCommentary]  # newest first
+    process_changes: list[ProcessChange]  # oldest first, with who marked them
+    spc_parts: list[SpcPart]  # one per segment; only worth showing when more than one
 
 
 def spc_number(indicator: Indicator) -> Callable[[Decimal], str]:
@@ -73,9 +94,23 @@ def spc_number(indicator: Indicator) -> Callable[[Decimal], str]:
     return number
 
 
-def indicator_spc(indicator: Indicator, rows: list[PeriodRow]) -> tuple[SpcResult, Period | None]:
+def process_changes(indicator: Indicator) -> list[ProcessChange]:
+    """The indicator's process changes, oldest first, with who marked them (one query)."""
+    if indicator.pk is None:  # an indicator drawn without being saved has none
+        return []
+    return list(indicator.process_changes.select_related("created_by").order_by("period"))
+
+
+def indicator_spc(
+    indicator: Indicator,
+    rows: list[PeriodRow],
+    changes: list[ProcessChange] | None = None,
+) -> tuple[SpcResult, Period | None]:
     """The XmR analysis of the reported results, judged against the target of the latest
-    reported period (or the latest target before it, if that period has none)."""
+    reported period (or the latest target before it, if that period has none), with the
+    limits recalculated from each process change (read unless given)."""
+    if changes is None:
+        changes = process_changes(indicator)
     reported = [row for row in rows if row.actual is not None]
     target_row = None
     if reported:
@@ -88,6 +123,7 @@ def indicator_spc(indicator: Indicator, rows: list[PeriodRow]) -> tuple[SpcResul
         target=target_row.target.value if target_row else None,
         target_upper=target_row.target.upper if target_row else None,
         fmt=spc_number(indicator),
+        rebase=[change.period for change in changes],
     )
     return spc, target_row.period if target_row else None
 
@@ -95,7 +131,8 @@ def indicator_spc(indicator: Indicator, rows: list[PeriodRow]) -> tuple[SpcResul
 def indicator_analysis(
     indicator: Indicator, rows: list[PeriodRow], today: datetime.date
 ) -> IndicatorAnalysis:
-    spc, spc_target_period = indicator_spc(indicator, rows)
+    changes = process_changes(indicator)
+    spc, spc_target_period = indicator_spc(indicator, rows, changes)
     year_end = year_end_period(Frequency(indicator.frequency), today)
     forecast = trend_forecast([(row.period, row.actual) for row in rows], to=year_end)
     value = None if forecast.value is None else _shown(forecast.value, indicator.decimals)
@@ -113,18 +150,50 @@ def indicator_analysis(
         if row.result and (row.result.note or row.result.commentary)
     ]
     number = spc_number(indicator)
-    spc_rows = [
-        SpcRow(
-            period=point.period,
-            value=indicator.format_value(point.value),
-            mean=number(spc.mean) if spc.mean is not None else "–",
-            lower_limit=number(spc.lower_limit) if spc.lower_limit is not None else "–",
-            upper_limit=number(spc.upper_limit) if spc.upper_limit is not None else "–",
-            signal=point.signal,
-            rules=point.rules_text,
+
+    def shown(value: Decimal | None) -> str:
+        return "–" if value is None else number(value)
+
+    # The change each segment starts at: the first change at or before its first result
+    # (a change marked at a period with no result starts at the next result).
+    starting = {}
+    for segment in spc.segments[1:]:
+        at = [change for change in changes if change.period <= segment.first]
+        starting[segment.first] = at[-1] if at else None
+    spc_parts = [
+        SpcPart(
+            number=k + 1,
+            first=segment.first,
+            last=segment.last,
+            results=len(segment.points),
+            mean=shown(segment.mean),
+            lower_limit=shown(segment.lower_limit),
+            upper_limit=shown(segment.upper_limit),
+            too_few=segment.too_few,
+            change=starting.get(segment.first) if k else None,
         )
-        for point in spc.points
+        for k, segment in enumerate(spc.segments)
     ]
+    # Every period the chart shows, a period with no result too, as the chart's gap (in the
+    # part of the result before it).
+    spc_rows = []
+    part = spc_parts[0] if spc_parts else None
+    for period, point in every_period(spc.points):
+        if point is not None:
+            part = spc_parts[point.segment]
+        spc_rows.append(
+            SpcRow(
+                period=period,
+                value=indicator.format_value(point.value) if point else NO_RESULT,
+                mean=part.mean if part else "–",
+                lower_limit=part.lower_limit if part else "–",
+                upper_limit=part.upper_limit if part else "–",
+                signal=point.signal if point else None,
+                rules=point.rules_text if point else "",
+                has_result=point is not None,
+                segment=part.number if part else 1,
+            )
+        )
     return IndicatorAnalysis(
         spc=spc,
         spc_rows=spc_rows,
@@ -135,6 +204,8 @@ def indicator_analysis(
         forecast_rag=rag,
         forecast_rag_note=note,
         commentary=commentary,
+        process_changes=changes,
+        spc_parts=spc_parts,
     )
 
 

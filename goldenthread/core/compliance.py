@@ -36,6 +36,7 @@ from goldenthread.rules.compliance import (
     plan_met,
 )
 
+from .annual_report.years import added_after, year_end_moment, year_end_state
 from .models import (
     AnnualReport,
     AnnualUpdateForm,
@@ -52,6 +53,8 @@ from .models import (
 YEARS_SHOWN = 5
 TAG_COLOURS = {
     Compliance.MET: "green",
+    # Met, but an auditor will ask why it was late: not the plain green of on time.
+    Compliance.MET_LATE: "turquoise",
     Compliance.DUE: "grey",
     Compliance.OVERDUE: "orange",
     Compliance.NOT_MET: "red",
@@ -77,6 +80,14 @@ class QuarterEvidence:
         return counts_as_submitted(self.ret)
 
     @property
+    def submitted_on(self) -> datetime.date | None:
+        """The day it was (last) submitted: a return sent back and submitted again is
+        delivered when it came back."""
+        if not self.submitted or self.ret is None or self.ret.submitted_at is None:
+            return None
+        return timezone.localdate(self.ret.submitted_at)
+
+    @property
     def text(self) -> str:
         if self.ret is None:
             return f"{self.period.label}: not opened yet (due {self.deadline:%-d %B %Y})"
@@ -97,16 +108,32 @@ class Cell:
 
     @property
     def deadline(self) -> datetime.date:
+        """The deadline the status is about: for monitoring, the quarter missed or due."""
         return self.assessment.deadline
+
+    @property
+    def delivered_on(self) -> datetime.date | None:
+        return self.assessment.delivered_on
+
+    @property
+    def reason(self) -> str:
+        """Why, in words: "2026/27 Q2 return, due 30 November 2026, not submitted"."""
+        return self.assessment.reason
 
     @property
     def colour(self) -> str:
         return TAG_COLOURS[self.status]
 
     @property
-    def summary(self) -> str:
-        """The evidence in one line, for the export and the update form."""
+    def evidence_text(self) -> str:
+        """The evidence in one line, for the export."""
         return "; ".join(e.text for e in self.evidence)
+
+    @property
+    def summary(self) -> str:
+        """The reason and the evidence in one line: what the annual update form keeps of
+        the tracker when it is saved, so a late delivery stays reported with its dates."""
+        return f"{self.reason}. Evidence: {self.evidence_text}"
 
 
 @dataclass
@@ -118,6 +145,7 @@ class Row:
     indicators_with_results: int
     report: AnnualReport | None
     form: AnnualUpdateForm | None
+    report_first_published_on: datetime.date | None = None
     cells: list[Cell] = field(default_factory=list)
 
     @property
@@ -192,18 +220,33 @@ def compliance_rows(
     ).select_related("round"):
         returns[(ret.partnership_id, ret.round.period)] = ret
 
+    # As at the year end (issue 12): a measure added after the year is not one of the
+    # year's, even with results back-filled for it (see annual_report.years).
+    in_year = Result.objects.filter(
+        indicator__partnership_id__in=ids, period__startswith=f"{year:04d}"
+    )
+    if kept := [pk for pk, moment in year_end_state(ids, year).items() if moment]:
+        in_year = in_year.exclude(indicator_id__in=added_after(kept, year_end_moment(year)))
     with_results = dict(
-        Result.objects.filter(indicator__partnership_id__in=ids, period__startswith=f"{year:04d}")
-        .values_list("indicator__partnership_id")
+        in_year.values_list("indicator__partnership_id")
         .annotate(n=Count("indicator_id", distinct=True))
         .order_by()
     )
 
     reports: dict[int, AnnualReport] = {}
-    for report in AnnualReport.objects.filter(
-        partnership_id__in=ids, year=year, status=AnnualReport.Status.PUBLISHED
-    ).order_by("edition"):
+    first_published: dict[int, datetime.date] = {}
+    for report in (
+        AnnualReport.objects.filter(
+            partnership_id__in=ids, year=year, status=AnnualReport.Status.PUBLISHED
+        )
+        .defer("pdf", "docx", "snapshot")
+        .order_by("edition")
+    ):
         reports[report.partnership_id] = report  # the latest edition wins
+        # The report was delivered when its first edition was published: a correction
+        # published later does not make an on-time report late.
+        if report.published_at and report.partnership_id not in first_published:
+            first_published[report.partnership_id] = timezone.localdate(report.published_at)
 
     forms = {
         form.partnership_id: form
@@ -227,14 +270,23 @@ def compliance_rows(
             indicators_with_results=with_results.get(partnership.pk, 0),
             report=reports.get(partnership.pk),
             form=forms.get(partnership.pk),
+            report_first_published_on=first_published.get(partnership.pk),
         )
+        form = row.form
         facts = YearFacts(
             year=year,
             plans=tuple(_plan_facts(p) for p in own_plans),
-            quarters=tuple(QuarterFacts(q.deadline, q.submitted) for q in quarters),
+            quarters=tuple(
+                QuarterFacts(q.deadline, q.submitted, q.submitted_on, q.period.label)
+                for q in quarters
+            ),
             results_in_year=row.indicators_with_results,
             report_published=row.report is not None,
-            update_form_status=row.form.status if row.form else None,
+            update_form_status=form.status if form else None,
+            report_published_on=row.report_first_published_on,
+            update_form_submitted_on=(
+                timezone.localdate(form.submitted_at) if form and form.submitted_at else None
+            ),
         )
         found = assess(facts, today)
         row.cells = [

@@ -28,11 +28,16 @@ What the page counts:
   neither. "Newly red" is red now and not red before (amber, green, or nothing to judge),
   "newly green" likewise. "Not yet reported" counts indicators with no result for the
   latest period.
-- Returns: the partnership's return for the latest reporting round opened, if it has one.
+- Returns: the partnership's return for the quarter chosen (`shown_round`): by default
+  the latest quarter opened whose deadline has passed, so opening the next quarter early
+  does not hide the last one's returns before they are signed off; before any deadline
+  has passed, the quarter due soonest. The picker lists every quarter opened.
 - Overdue: actions of the approved plan past their due date and not finished
   (`rules.is_overdue`); open risks whose review date has passed (`risks.review_overdue`);
   the return, when still open or returned for changes after its deadline (as the
   reminders count it).
+- Corrective actions: those of the partnership's returns not yet closed, and of those the
+  ones past their due date (`corrective_actions.is_overdue`).
 - Objectives at risk: objectives of the approved plan whose status, rolled up from their
   indicators' latest RAG and their actions, is off track or at risk.
 - Filters: a strategic outcome picks the partnerships whose approved plan has an objective
@@ -55,6 +60,7 @@ from goldenthread.rules import (
     objective_status,
 )
 
+from .corrective_actions import counts_subqueries as corrective_counts
 from .models import (
     Action,
     Membership,
@@ -128,6 +134,8 @@ class CouncilRow:
     overdue_reviews: int
     has_plan: bool
     objectives_at_risk: list[ObjectiveAtRisk]
+    open_corrective: int = 0  # corrective actions not yet closed
+    overdue_corrective: int = 0  # of those, past their due date
 
     @property
     def rag_items(self) -> list[tuple[Rag, int]]:
@@ -155,6 +163,22 @@ class CouncilOverview:
     round: ReportingRound | None
     total: int | None = None  # every partnership, when a filter shows fewer
     totals: dict[str, int] = field(default_factory=dict)
+    rounds: list[ReportingRound] = field(default_factory=list)  # every quarter opened, newest first
+
+
+def shown_round(
+    rounds: list[ReportingRound], today: datetime.date, quarter: Period | None = None
+) -> ReportingRound | None:
+    """The quarter whose returns the page shows, from the rounds opened (newest first):
+    the one asked for, if it was opened; else the latest whose deadline has passed (due
+    today is not passed, as for an overdue return); else, before any deadline has
+    passed, the one due soonest, never a later quarter opened early."""
+    if quarter is not None:
+        asked = next((r for r in rounds if r.period == quarter), None)
+        if asked is not None:
+            return asked
+    passed = next((r for r in rounds if r.deadline < today), None)
+    return passed or min(rounds, key=lambda r: (r.deadline, r.period), default=None)
 
 
 def council_overview(
@@ -162,10 +186,15 @@ def council_overview(
     today: datetime.date,
     outcome_ids: set[int] | None = None,
     organisation_id: int | None = None,
+    quarter: Period | None = None,
 ) -> CouncilOverview:
-    """Every partnership (or those the filters pick) with what the page shows."""
-    partnerships = Partnership.objects.select_related("lead_organisation").only(
-        "name", "is_demo", "lead_organisation__name"
+    """Every partnership (or those the filters pick) with what the page shows, and the
+    returns of `quarter` (or the default quarter, see `shown_round`)."""
+    partnerships = (
+        Partnership.objects.select_related("lead_organisation")
+        .only("name", "is_demo", "lead_organisation__name")
+        # Counted in the same query, as subqueries: the page's query count stays.
+        .annotate(**corrective_counts(today))
     )
     filtered = bool(outcome_ids) or organisation_id is not None
     if outcome_ids:
@@ -194,7 +223,9 @@ def council_overview(
             changes[partnership_id].not_reported += 1
         elif now is not Rag.GREY:
             changes[partnership_id].add(now, before)
-    round_ = ReportingRound.objects.order_by("-period").first()
+    # Every round in one query (four a year), in place of the latest one alone.
+    rounds = list(ReportingRound.objects.order_by("-period"))
+    round_ = shown_round(rounds, today, quarter)
     returns = (
         {
             r.partnership_id: r
@@ -227,6 +258,8 @@ def council_overview(
                 overdue_reviews=overdue_reviews.get(p.pk, 0),
                 has_plan=plan is not None,
                 objectives_at_risk=plan.at_risk if plan else [],
+                open_corrective=p.open_corrective,
+                overdue_corrective=p.overdue_corrective,
             )
         )
     return CouncilOverview(
@@ -236,6 +269,7 @@ def council_overview(
         round=round_,
         total=Partnership.objects.count() if filtered else None,
         totals=_totals(rows),
+        rounds=rounds,
     )
 
 
@@ -304,6 +338,8 @@ def _totals(rows: list[CouncilRow]) -> dict[str, int]:
         totals["overdue_actions"] += row.overdue_actions
         totals["overdue_reviews"] += row.overdue_reviews
         totals["overdue_returns"] += row.return_overdue
+        totals["open_corrective"] += row.open_corrective
+        totals["overdue_corrective"] += row.overdue_corrective
         totals["objectives_at_risk"] += len(row.objectives_at_risk)
         if row.ret:
             totals["return_" + row.ret.status] += 1

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from .access import Need, allows
 from .models import Lesson, Objective, Partnership, Plan, User
 
 TAGS_MAX_LENGTH = Lesson._meta.get_field("tags").max_length
@@ -74,8 +75,23 @@ def lesson_problems(
 
 def visible_lessons(user: User) -> QuerySet[Lesson]:
     """Deny by default: lessons of the partnerships the person may see (the performance
-    team sees every partnership's)."""
-    return Lesson.objects.filter(partnership__in=Partnership.objects.visible_to(user))
+    team sees every partnership's), and, for anyone signed in, the lessons shared with
+    every partnership."""
+    if not (user.is_authenticated and user.is_active):
+        return Lesson.objects.none()
+    return Lesson.objects.filter(
+        Q(partnership__in=Partnership.objects.visible_to(user)) | Q(shared=True)
+    )
+
+
+def may_share(user: User, lesson: Lesson) -> bool:
+    """Whether the person may share the lesson with every partnership, or stop sharing
+    it: its author (or a lead) chooses; the performance team may share any lesson."""
+    if lesson.partnership.is_closed:
+        return False
+    return allows(user, lesson.partnership, Need.EDIT, lesson.created_by_id) or (
+        user.is_authenticated and user.is_active and user.is_performance_team
+    )
 
 
 def search_words(text: str) -> list[str]:
@@ -179,6 +195,9 @@ class LessonHit:
     source_detail: list[Segment]
     tags: list[tuple[str, bool]]  # tag, whether a search word is in it
     objectives: list[Objective]
+    # Shared from a partnership the person cannot otherwise see: labelled, and without
+    # links into that partnership's pages.
+    from_elsewhere: bool = False
 
 
 @dataclass
@@ -203,7 +222,7 @@ def search_lessons(
     user: User, query: LessonQuery, *, page: int = 1, per_page: int = 20
 ) -> LessonResults:
     """One page of the lessons the person may see that match, newest first, with the
-    words found marked, and the count of all matches by outcome. Three queries."""
+    words found marked, and the count of all matches by outcome. Four queries."""
     lessons = matching_lessons(user, query)
     counts = dict(lessons.order_by().values_list("outcome").annotate(n=Count("pk")))
     total = sum(counts.values())
@@ -223,6 +242,7 @@ def search_lessons(
     )
     words = query.words
     lowered = [w.lower() for w in words]
+    own = set(Partnership.objects.visible_to(user).values_list("pk", flat=True))
     hits = [
         LessonHit(
             lesson=lesson,
@@ -230,7 +250,8 @@ def search_lessons(
             excerpt=mark_words(excerpt(lesson.what_happened, words), words),
             source_detail=mark_words(lesson.source_detail, words),
             tags=[(t, any(w in t for w in lowered)) for t in lesson.tag_list],
-            objectives=list(lesson.objectives.all()),
+            objectives=list(lesson.objectives.all()) if lesson.partnership_id in own else [],
+            from_elsewhere=lesson.partnership_id not in own,
         )
         for lesson in rows
     ]

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 
 from goldenthread.rules import ActionState, Direction, Frequency, Period, Polarity, Rag, direction
 
+from .corrective_actions import AskedFor, asked_in
 from .finance import Finance  # the one place for budget, spend and forecast
 from .models import (
     Action,
@@ -151,6 +152,8 @@ class ReturnContents:
     risks: list[DueRisk]
     finance: Finance
     owners: dict[str, set[int]] = field(default_factory=dict)
+    # Corrective actions of earlier quarters not yet closed: the return asks how each goes.
+    corrective: list[AskedFor] = field(default_factory=list)
 
 
 def current_approved_plan(partnership: Partnership) -> Plan | None:
@@ -239,6 +242,7 @@ def return_contents(ret: Return) -> ReturnContents:
             spend_by_quarter=spend,
             this_quarter=quarter,
         ),
+        corrective=asked_in(ret),
     )
 
 

@@ -6,7 +6,7 @@ import datetime
 import decimal
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -129,12 +129,18 @@ class PeriodRow:
         return self.result.value if self.result else None
 
 
-def indicator_history(indicator: Indicator) -> list[PeriodRow]:
+def indicator_history(
+    indicator: Indicator,
+    *,
+    targets: Iterable[Target] | None = None,
+    results: Iterable[Result] | None = None,
+) -> list[PeriodRow]:
     """Every period with a target or a result, oldest first. Uses the indicator's
     prefetched `targets` and `results` when present, so a page listing many indicators
-    runs two queries for all of them."""
-    targets = {t.period: t for t in indicator.targets.all()}
-    results = {r.period: r for r in indicator.results.all()}
+    runs two queries for all of them; `targets` and `results`, when given, are used
+    instead (the annual report's, as at the year end)."""
+    targets = {t.period: t for t in (indicator.targets.all() if targets is None else targets)}
+    results = {r.period: r for r in (indicator.results.all() if results is None else results)}
     polarity = Polarity(indicator.polarity)
 
     def value(period: Period) -> Decimal | None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from goldenthread.rules import (
     Criterion,
@@ -106,6 +107,8 @@ class SmartItem:
 class SmartReport:
     objectives: list[tuple[Objective, list[SmartItem]]] = field(default_factory=list)
     indicators: list[tuple[Indicator, list[SmartItem]]] = field(default_factory=list)
+    judged_from: datetime.date | None = None  # the version's start (see version_start)
+    approved: bool = False  # judged from the day the version was approved, not today
 
     @property
     def failures(self) -> list[SmartItem]:
@@ -125,9 +128,19 @@ def _unique(items: list[SmartItem]) -> list[SmartItem]:
     return unique
 
 
+def version_start(plan: Plan, today: datetime.date) -> datetime.date:
+    """The day a version's targets are judged from: the day it was approved, or for a draft
+    the day of the check (the day it would be approved). An approved version's check then
+    stays what it was when it was approved, bar periods whose results have come in since."""
+    if plan.approved_at is None:
+        return today
+    return min(timezone.localdate(plan.approved_at), today)
+
+
 def smart_report(plan: Plan, today: datetime.date) -> SmartReport:
-    """The SMART check of every objective and every target of the version."""
+    """The SMART check of every objective and every target of the version, on `today`."""
     tree = plan_tree(plan)
+    start = version_start(plan, today)
     indicator_ids = {i.indicator.pk for o in tree for i in o.indicators}
     indicator_ids |= set(plan.targets.values_list("indicator_id", flat=True))
     history: dict[int, dict[Period, Decimal]] = defaultdict(dict)
@@ -136,7 +149,7 @@ def smart_report(plan: Plan, today: datetime.date) -> SmartReport:
     ).values_list("indicator_id", "period", "value"):
         history[indicator_id][period] = value
 
-    report = SmartReport()
+    report = SmartReport(judged_from=start, approved=plan.approved_at is not None)
     measured_by: dict[int, list[ObjectiveInPlan]] = defaultdict(list)
     for node in tree:
         objective = node.objective
@@ -188,7 +201,7 @@ def smart_report(plan: Plan, today: datetime.date) -> SmartReport:
             )
             items += [
                 SmartItem(indicator.code, f.criterion, f.message)
-                for f in check_target(facts, today=today)
+                for f in check_target(facts, today=today, version_start=start)
             ]
         report.indicators.append((indicator, _unique(items)))
     return report
@@ -201,12 +214,16 @@ def smart_report(plan: Plan, today: datetime.date) -> SmartReport:
 class Change:
     """One item that differs between two versions."""
 
-    kind: str  # "objective", "target", "action"
+    kind: str  # "objective", "indicator", "target", "action"
     ref: str
     title: str
     status: str  # "added", "removed", "changed"
-    fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, old, new)
+    # (field, old, new): old is None for an added item's values, new None for a removed one's
+    fields: list[tuple[str, Any, Any]] = field(default_factory=list)
     note: str = ""
+
+
+KINDS = ("objective", "indicator", "target", "action")
 
 
 def _name(person) -> str:
@@ -214,9 +231,10 @@ def _name(person) -> str:
 
 
 def snapshot(plan: Plan) -> dict[str, dict[str, dict[str, Any]]]:
-    """What a version says, keyed by the references that persist across versions."""
+    """What a version says, keyed by the references that persist across versions. Keys
+    starting with "_" are for ordering and notes, not compared."""
     tree = plan_tree(plan)
-    objectives, actions, targets = {}, {}, {}
+    objectives, indicators, actions, targets = {}, {}, {}, {}
     for node in tree:
         o = node.objective
         objectives[o.ref] = {
@@ -239,8 +257,12 @@ def snapshot(plan: Plan) -> dict[str, dict[str, dict[str, Any]]]:
                 "due": a.due_date.strftime("%-d %B %Y") if a.due_date else "None",
                 "status": a.get_state_display(),
                 "_state": a.state,
+                "_closed_reason": a.closed_reason,
             }
         for line in node.indicators:
+            # An indicator belongs to the partnership, not to a version: what a version
+            # changes is whether it measures the plan, not the indicator's definition.
+            indicators[line.indicator.code] = {"title": line.indicator.title}
             for t in line.targets:
                 value = line.indicator.format_value(t.value)
                 if t.upper is not None:
@@ -248,28 +270,55 @@ def snapshot(plan: Plan) -> dict[str, dict[str, dict[str, Any]]]:
                 targets[f"{line.indicator.code} {t.period.label}"] = {
                     "title": line.indicator.title,
                     "target": value,
+                    "_order": (_ref_order(line.indicator.code), t.period.end, t.period.start),
                 }
-    return {"objective": objectives, "action": actions, "target": targets}
+    return {
+        "objective": objectives,
+        "indicator": indicators,
+        "action": actions,
+        "target": targets,
+    }
+
+
+def _shown(values: dict[str, Any]) -> list[str]:
+    return [name for name in values if not name.startswith("_") and name != "title"]
 
 
 def compare(old: Plan, new: Plan) -> list[Change]:
-    """What was added, removed and changed from `old` to `new`."""
+    """What was added, removed and changed from `old` to `new`: objectives, indicators,
+    targets in period order (with the values of those added or removed), and actions (with
+    the reason given for closing one that was not carried forward)."""
     before, after = snapshot(old), snapshot(new)
     changes = []
-    for kind in ("objective", "target", "action"):
+    for kind in KINDS:
         a, b = before[kind], after[kind]
-        for ref in sorted(a.keys() | b.keys(), key=_ref_order):
+
+        def order(ref: str, a=a, b=b) -> tuple:
+            values = a.get(ref) or b[ref]
+            return values["_order"] if "_order" in values else _ref_order(ref)
+
+        for ref in sorted(a.keys() | b.keys(), key=order):
             if ref not in a:
-                changes.append(Change(kind, ref, b[ref]["title"], "added"))
+                values = b[ref]
+                fields = [(name, None, values[name]) for name in _shown(values)]
+                if kind != "target":
+                    fields = []  # a new objective or action is read on the version's page
+                changes.append(Change(kind, ref, values["title"], "added", fields))
             elif ref not in b:
+                values = a[ref]
+                fields = [(name, values[name], None) for name in _shown(values)]
+                if kind != "target":
+                    fields = []
                 note = ""
                 if kind == "action":
                     note = (
-                        f"Not carried forward: {a[ref]['status'].lower()}"
-                        if a[ref]["_state"] in ("completed", "cancelled")
+                        f"Not carried forward: {values['status'].lower()}"
+                        if values["_state"] in ("completed", "cancelled")
                         else "Removed"
                     )
-                changes.append(Change(kind, ref, a[ref]["title"], "removed", note=note))
+                    if values["_closed_reason"].strip():
+                        note += f". Reason: {values['_closed_reason'].strip()}"
+                changes.append(Change(kind, ref, values["title"], "removed", fields, note=note))
             else:
                 diffs = [
                     (name, a[ref][name], b[ref].get(name))

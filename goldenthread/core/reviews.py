@@ -9,11 +9,11 @@ Who may do what (the getters and `may_comment` are in goldenthread.core.access):
 - comment: leads, members and the council performance team (their challenge is part of
   the review); viewers are stakeholders and give feedback instead;
 - give feedback: anyone who may see the partnership; see it: the person who gave it, the
-  leads and the performance team; answer it: the leads.
+  leads and the performance team; answer it: the leads and the performance team.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet
@@ -186,6 +186,10 @@ class CommentThread:
     can_give_feedback: bool
     body: str = ""
     error: str = ""
+    # Whom a comment may be addressed to (for those who may comment), and what was chosen.
+    people: list[User] = field(default_factory=list)
+    addressed_to: str = ""
+    addressed_to_error: str = ""
 
     @property
     def url_name(self) -> str:
@@ -198,7 +202,7 @@ def comment_thread(user: User, on: Commentable) -> CommentThread:
     kind, partnership = comment_subject(on)
     comments = list(
         Comment.objects.filter(**{COMMENT_FIELD[kind]: on})
-        .select_related("author__organisation")
+        .select_related("author__organisation", "addressed_to")
         .order_by("created_at", "pk")
     )
     can_comment = may_comment(user, partnership)
@@ -209,6 +213,14 @@ def comment_thread(user: User, on: Commentable) -> CommentThread:
         comments=comments,
         can_comment=can_comment,
         can_give_feedback=not can_comment and allows(user, partnership, Need.VIEW),
+        people=list(comment_addressees(partnership)) if can_comment else [],
+    )
+
+
+def comment_addressees(partnership: Partnership) -> QuerySet[User]:
+    """Whom a comment may be addressed to: the partnership's people, whatever their role."""
+    return User.objects.filter(memberships__partnership=partnership, is_active=True).order_by(
+        "first_name", "last_name", "username"
     )
 
 
@@ -240,3 +252,32 @@ def visible_feedback(user: User, partnership: Partnership) -> QuerySet[Feedback]
     if not sees_all_feedback(user, partnership):
         feedback = feedback.filter(author=user)
     return feedback.order_by(F("answered_at").desc(nulls_first=True), "-created_at", "-pk")
+
+
+WAITING_SHOWN = 10
+
+
+@dataclass
+class FeedbackWaiting:
+    """Feedback waiting for an answer in the partnerships a person leads: the longest
+    waiting first (at most WAITING_SHOWN of them), and how many there are in all."""
+
+    items: list[Feedback]
+    total: int
+
+
+def feedback_waiting(user: User) -> FeedbackWaiting:
+    """For the home page of a lead: two queries, however many partnerships or items."""
+    if not user.is_authenticated:
+        return FeedbackWaiting(items=[], total=0)
+    waiting = Feedback.objects.filter(
+        answer="",
+        partnership__memberships__person=user,
+        partnership__memberships__role=Role.LEAD,
+        partnership__closed_on__isnull=True,
+    )
+    items = list(
+        waiting.select_related("partnership", "author").order_by("created_at", "pk")[:WAITING_SHOWN]
+    )
+    total = len(items) if len(items) < WAITING_SHOWN else waiting.count()
+    return FeedbackWaiting(items=items, total=total)

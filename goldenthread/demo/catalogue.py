@@ -159,6 +159,7 @@ class LessonSpec:
     tags: str  # already normalised: lower case, ", " between tags
     objectives: tuple[str, ...]  # refs in the partnership's plan
     author: str
+    shared: bool = False  # with every partnership in the council
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -276,4 +277,20 @@ LESSONS = [
         }
     )
     for lesson in _read("lessons")["lessons"]
+]
+
+
+@dataclass(frozen=True)
+class StorySpec:
+    partnership: str  # its name
+    title: str
+    story: str
+    indicators: tuple[str, ...]  # codes of the partnership's indicators
+    author: str
+    published: bool
+
+
+STORIES = [
+    StorySpec(**story | {"indicators": tuple(story["indicators"])})
+    for story in _read("stories")["stories"]
 ]

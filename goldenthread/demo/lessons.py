@@ -30,6 +30,7 @@ def load_lessons(people: dict[str, User]) -> None:
             "source_detail": spec.source_detail,
             "tags": spec.tags,
             "objectives": list(objectives),
+            "shared": spec.shared,
         }
         author = people[spec.author]
         lesson = Lesson.objects.filter(partnership=partnership, title=spec.title).first()

@@ -36,6 +36,7 @@ from .indicators import Numbers
 from .lessons import load_lessons
 from .plans import build_plan, refresh_indicators
 from .published import Skipped
+from .stories import load_stories
 
 
 @dataclass
@@ -92,6 +93,7 @@ def load_demo(*, today: datetime.date) -> LoadReport:
             )
         )
     load_lessons(people)
+    load_stories(people, today)
     load_benchmarking()
     performance = next(p.username for p in PEOPLE if p.is_performance_team)
     _open_latest_quarter(people[performance], today)

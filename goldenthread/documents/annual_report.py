@@ -77,6 +77,14 @@ def annual_report_docx(content: AnnualReportContent) -> bytes:
 
     word.heading(doc, "What went well", 2)
     _lines_and_notes_docx(doc, content.went_well, content.went_well_notes, "Nothing recorded.")
+    if content.success_stories:
+        word.heading(doc, "Success stories", 2)
+        for story in content.success_stories:
+            word.heading(doc, story.title, 3)
+            for paragraph in _paragraphs(story.story):
+                word.paragraph(doc, paragraph)
+            if story.indicators:
+                word.paragraph(doc, f"About: {', '.join(story.indicators)}.", size=9)
     word.heading(doc, "What did not go well", 2)
     _lines_and_notes_docx(
         doc, content.did_not_go_well, content.did_not_go_well_notes, "Nothing recorded."
@@ -219,7 +227,8 @@ def _indicators_docx(
         rows=[
             [
                 f"{i.name_with_unit}. {i.polarity}"
-                + (f"; {i.period_note}" if i.period_note else ""),
+                + (f"; {i.period_note}" if i.period_note else "")
+                + "".join(f" Since: {c}" for c in i.corrections),
                 *i.history[:-1],
                 i.result,
                 i.target or "–",

@@ -1,5 +1,6 @@
 """The compliance tracker as a spreadsheet (.xlsx) and as CSV: one row per partnership,
-each of the five minimum requirements' status, and the evidence in words. The rows are
+each of the five minimum requirements' status ("Met late" included), why each is so with
+its deadline and, once delivered, when, and the evidence in words. The rows are
 goldenthread.core.compliance's, as the tracker page shows them. Text is neutralised
 against formula injection, as in every spreadsheet we write (return_sheets.neutralise)."""
 
@@ -17,14 +18,15 @@ from goldenthread.rules import Requirement, year_label
 
 from .return_sheets import neutralise
 
-HEADINGS = ["Partnership", *[r.label for r in Requirement], "Evidence"]
+HEADINGS = ["Partnership", *[r.label for r in Requirement], "Why", "Evidence"]
 
 
 def _table(rows: list[Row]) -> list[list[str]]:
     lines = []
     for row in rows:
-        evidence = " | ".join(f"{c.requirement.label}: {c.summary}" for c in row.cells)
-        lines.append([row.partnership.name, *[c.status.label for c in row.cells], evidence])
+        why = " | ".join(f"{c.requirement.label}: {c.reason}" for c in row.cells)
+        evidence = " | ".join(f"{c.requirement.label}: {c.evidence_text}" for c in row.cells)
+        lines.append([row.partnership.name, *[c.status.label for c in row.cells], why, evidence])
     return lines
 
 
@@ -36,7 +38,7 @@ def compliance_xlsx(rows: list[Row], year: int) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(f"Requirements {year_label(year).replace('/', '-')}")
     sheet.freeze_panes = "B2"
-    for letter, width in zip("ABCDEFG", [36, 14, 14, 14, 14, 14, 90], strict=True):
+    for letter, width in zip("ABCDEFGH", [36, 14, 14, 14, 14, 14, 70, 90], strict=True):
         sheet.column_dimensions[letter].width = width
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     heading_cells = []

@@ -183,14 +183,23 @@ def check_objective(facts: ObjectiveFacts) -> list[Failure]:
     return failures
 
 
-def check_target(facts: TargetFacts, *, today: date) -> list[Failure]:
+def check_target(
+    facts: TargetFacts, *, today: date, version_start: date | None = None
+) -> list[Failure]:
     """Everything the target fails, in S-M-A-R-T order.
 
-    Achievable compares the improvement a year the target needs with the best year-on-year
+    Achievable is judged in time. A target whose period already has a result (its period
+    ended before ``today``) is judged by that result on the performance pages (its RAG), never
+    by a rate of change it "needs" — a month after the last result, a small gap would read as a huge
+    yearly rate although the result is in. Any other target is judged from the version's
+    start (``version_start``, the day the plan version was approved, or ``today`` for one
+    being checked for approval) with the history known then: results for periods that had
+    ended by that day. So an approved version's check does not drift as results come in.
+
+    The rate check compares the improvement a year the target needs with the best year-on-year
     improvement the indicator has shown in the last five years (``annual_changes``). The
-    starting point is the latest result before the target's period; the baseline counts as
-    a result where none is recorded for its period. Results for periods that have not ended
-    by ``today`` are not evidence yet and are left out. Both figures are compared as they are
+    starting point is the latest result known before the target's period; the baseline counts as
+    a result where none is recorded for its period. Both figures are compared as they are
     shown (rounded to the indicator's decimals, at least one), so the page never says a
     target "needs 2.1" when "the best year gave 2.1". There is no failure when:
 
@@ -211,7 +220,8 @@ def check_target(facts: TargetFacts, *, today: date) -> list[Failure]:
 
     code = facts.indicator_code
     polarity = Polarity(facts.polarity)
-    results = _results(facts, today)
+    known_then = min(version_start or today, today)
+    results = _results(facts, known_then)
 
     if not facts.has_definition:
         fail(Criterion.SPECIFIC, f"{code} has no definition, so people may count it differently")
@@ -219,7 +229,14 @@ def check_target(facts: TargetFacts, *, today: date) -> list[Failure]:
     if not facts.history and facts.baseline is None:
         fail(Criterion.MEASURABLE, f"{code} has no baseline or past results to measure change from")
 
-    if polarity is not Polarity.BAND and (message := _too_fast(facts, polarity, results)):
+    # A period already reported is judged by its result (its RAG on the performance pages),
+    # not here: a missed month is performance to act on, not a flaw in how the plan was set.
+    reported = facts.period.end < today and facts.period in facts.history
+    if (
+        not reported
+        and polarity is not Polarity.BAND
+        and (message := _too_fast(facts, polarity, results))
+    ):
         fail(Criterion.ACHIEVABLE, message)
 
     if polarity is not Polarity.BAND and (message := _beyond_comparators(facts, polarity)):

@@ -41,7 +41,96 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# Django's message for an empty required box, which says nothing of which box it is
+# (translated lazily: compared as text only once a form is bound).
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+CHOICE_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+# Codes of messages from rules every box of a kind shares (a number, a date, a length, a
+# choice): they cannot say which box they are about, so the error summary names it.
+SHARED_CODES = {
+    "invalid",
+    "invalid_choice",
+    "invalid_list",
+    "invalid_pk_value",
+    "max_length",
+    "min_length",
+    "characters",
+    "too_big",
+    "pence",
+    "min_value",
+    "max_value",
+    "max_digits",
+    "max_decimal_places",
+    "max_whole_digits",
+    "date_range",
+    "year",
+}
+ARTICLES = {"a", "an", "the", "your", "this", "its", "their", "who", "what", "which"}
+
+
+def required_message(label: str, widget: forms.Widget) -> str:
+    """A message for an empty required box that names it, for any field whose form did
+    not word its own: "Enter the title", "Choose the quarter"."""
+    if widget.is_hidden:
+        # Only a tampered or truncated post leaves out a hidden field.
+        return "Part of the form was missing: reload the page and try again"
+    name = label.strip().rstrip(":.").strip() or "an answer"
+    if name.endswith("?"):
+        return f"Answer the question “{name}”"
+    first = name.split()[0]
+    if not first[1:2].isupper():  # "SMART …", "RAG …" keep their capitals
+        name = name[0].lower() + name[1:]
+    if first.lower() not in ARTICLES:
+        name = f"the {name}"
+    if isinstance(widget, forms.CheckboxInput):
+        return f"Tick the box: {label.strip()}"
+    return f"{'Choose' if isinstance(widget, CHOICE_WIDGETS) else 'Enter'} {name}"
+
+
 class GovukBoundField(BoundField):
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        # Every form's fields are bound before they are cleaned, so this reaches every
+        # field of every form, including forms that set no messages of their own.
+        if str(field.error_messages.get("required", "")) == str(DJANGO_REQUIRED):
+            field.error_messages["required"] = required_message(str(self.label), field.widget)
+
+    @property
+    def anchor(self) -> str:
+        """The id the error summary links to, so following it puts the cursor in the box:
+        the first option of radios and checkboxes (as GOV.UK's do); for a hidden field,
+        the form's first box."""
+        if self.is_hidden:
+            first = next(iter(self.form.visible_fields()), None)
+            return first.anchor if first is not None else ""
+        if self.use_fieldset and self.subwidgets:
+            return self.subwidgets[0].id_for_label or self.auto_id
+        return self.id_for_label or self.auto_id
+
+    @property
+    def summary_errors(self) -> list[tuple[str, str]]:
+        """(anchor, text) for each of the field's errors, as the error summary lists them.
+        The text names what it is about: the field's `item` (set by forms whose rows
+        repeat the same boxes, like the return's: "SS01 Burglaries, 2025/26 Q3") and
+        `item_box` (which of the row's boxes), or, for a message every box of its kind
+        shares ("Enter a number, like 42 or 3.5"), the box's label. A message that
+        already names its item is left as it is."""
+        anchor = self.anchor
+        item = getattr(self.field, "item", "")
+        box = getattr(self.field, "item_box", "")
+        label = str(self.label).strip().rstrip(":.?")
+        texts = []
+        for error in self.errors.as_data():
+            for message in error:
+                if item and item not in message:
+                    message = f"{item}{f', {box}' if box else ''}: {message}"
+                elif (
+                    not item and error.code in SHARED_CODES and label.lower() not in message.lower()
+                ):
+                    message = f"{label}: {message}"
+                texts.append((anchor, message))
+        return texts
+
     @property
     def error_id(self) -> str:
         return f"{self.auto_id}_error"

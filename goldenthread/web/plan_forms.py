@@ -40,6 +40,7 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["title", "vision", "key_issues", "first_year", "last_year"]
         labels = {"key_issues": "Key issues"}
+        error_messages = {"title": {"required": "Enter the plan's title"}}
         help_texts = {
             "vision": "In a sentence or two, what the partnership wants to achieve.",
             "key_issues": "One issue per line: what the plan sets out to address.",
@@ -120,7 +121,12 @@ class OwnedItemForm(forms.Form):
 
 
 class ObjectiveForm(OwnedItemForm):
-    title = text_field(Objective, "title", help_text="What will change, for whom, by when.")
+    title = text_field(
+        Objective,
+        "title",
+        help_text="What will change, for whom, by when.",
+        error_messages={"required": "Enter the objective's title"},
+    )
     description = text_field(
         Objective,
         "description",
@@ -166,7 +172,7 @@ class ObjectiveForm(OwnedItemForm):
 
 
 class ActionForm(OwnedItemForm):
-    title = text_field(Action, "title")
+    title = text_field(Action, "title", error_messages={"required": "Enter the action's title"})
     description = text_field(
         Action, "description", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -244,6 +250,17 @@ class IndicatorForm(forms.ModelForm):
             "polarity": forms.RadioSelect,
             "frequency": forms.RadioSelect,
             "tolerance_kind": forms.RadioSelect,
+        }
+        error_messages = {
+            "code": {"required": "Enter a code for the indicator, like CS06"},
+            "title": {"required": "Enter the indicator's title"},
+            "decimals": {"required": "Enter how many decimal places to show, from 0 to 6"},
+            "polarity": {"required": "Choose whether higher or lower is better"},
+            "frequency": {"required": "Choose how often the indicator is measured"},
+            "roll_up": {"required": "Choose how the periods make up the year's figure"},
+            "tolerance_kind": {
+                "required": "Choose whether the tolerance is a percentage or an amount"
+            },
         }
         help_texts = {
             "baseline_period": "For example 2023/24, 2023/24 Q4 or Mar 2024.",
@@ -328,13 +345,17 @@ class ReasonsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.failures = failures
         for item in failures:
-            self.fields[item.key] = text_field(
+            criterion = Criterion(item.criterion).label
+            field = text_field(
                 SmartWaiver,
                 "reason",
-                label=f"{item.subject}, {Criterion(item.criterion).label}: {item.message}",
+                label=f"{item.subject}, {criterion}: {item.message}",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 error_messages={"required": "Give a reason for approving the plan with this gap."},
             )
+            # The same message for every gap: the error summary says which gap it is.
+            field.item = f"{item.subject} ({criterion.lower()}: {item.message})"
+            self.fields[item.key] = field
 
 
 class ReviseForm(forms.Form):

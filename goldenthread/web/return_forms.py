@@ -1,6 +1,7 @@
 """The return page's form: a group of fields for every result, action and risk the
 person may report on. It only validates; services.returns does the saving."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django import forms
@@ -8,6 +9,7 @@ from django import forms
 from goldenthread.core.models import (
     ActionUpdate,
     CorrectiveAction,
+    CorrectiveActionUpdate,
     Result,
     Return,
     RiskReview,
@@ -18,6 +20,8 @@ from goldenthread.core.monitoring import ReturnContents
 from goldenthread.core.services.returns import (
     ActionInput,
     CorrectiveInput,
+    CorrectiveProgressInput,
+    Problem,
     ResultInput,
     ReviewInput,
 )
@@ -26,6 +30,14 @@ from goldenthread.web.forms import DATE_WIDGET, DateField, DecisionForm, number_
 from goldenthread.web.plan_forms import PeopleChoiceField, member_people
 
 SCORE_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(1, 6)]
+# How the error summary names a row's box where its label is a question or says little.
+BOXES = {
+    "reason": "why not available",
+    "ca_description": "corrective action",
+    "ca_owner": "corrective action owner",
+    "ca_due": "corrective action due date",
+    "next": "next review date",
+}
 
 
 class ReturnForm(forms.Form):
@@ -79,12 +91,35 @@ class ReturnForm(forms.Form):
             self.fields[p + "ca_due"] = DateField(
                 label="By when", required=False, widget=DATE_WIDGET
             )
+        for asked in contents.corrective:
+            ca = asked.ca
+            if ca.pk not in editable.get("corrective", ()) or ca.status == ca.Status.CLOSED:
+                continue
+            name = f"Corrective action for {ca.indicator.code} {ca.period.label}"
+            self.fields[asked.key + "status"] = forms.ChoiceField(
+                label="Status",
+                choices=[(s.value, s.label) for s in (ca.Status.OPEN, ca.Status.IN_PROGRESS)],
+                error_messages={
+                    "required": f"{name}: choose not started or in progress",
+                    "invalid_choice": f"{name}: choose not started or in progress",
+                },
+            )
+            self.fields[asked.key + "progress"] = text_field(
+                CorrectiveActionUpdate,
+                "progress",
+                label="Progress this quarter",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="What has been done, and what difference it is making.",
+            )
         for due in contents.actions:
             if due.action.pk not in editable["actions"]:
                 continue
             p = f"a_{due.action.pk}_"
             self.fields[p + "state"] = forms.ChoiceField(
-                label="Status", choices=ActionState.choices()
+                label="Status",
+                choices=ActionState.choices(),
+                error_messages={"required": "Choose the action's status"},
             )
             self.fields[p + "percent"] = forms.IntegerField(
                 label="Per cent complete",
@@ -147,6 +182,32 @@ class ReturnForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        self._name_items()
+
+    def _name_items(self) -> None:
+        """Every row has the same boxes, so "Enter a number, like 42 or 3.5" alone could be
+        about any of them: each field says which row it is in and which box it is, for the
+        error summary (GovukBoundField.summary_errors)."""
+        rows = {
+            f"r_{d.key}": f"{d.indicator.code} {d.indicator.title}, {d.period.label}"
+            for d in self.contents.results
+        }
+        rows |= {
+            a.key[:-1]: f"Corrective action for {a.ca.indicator.code} {a.ca.period.label}"
+            for a in self.contents.corrective
+        }
+        rows |= {
+            f"a_{d.action.pk}": f"{d.action.ref} {d.action.title}" for d in self.contents.actions
+        }
+        rows |= {f"k_{d.risk.pk}": f"{d.risk.ref} {d.risk.title}" for d in self.contents.risks}
+        for name, field in self.fields.items():
+            prefix = _row_prefix(name)
+            if prefix not in rows:
+                continue
+            field.item = rows[prefix]
+            box = name[len(prefix) + 1 :]
+            if box != "value":  # the result is what the row is for: its item says enough
+                field.item_box = BOXES.get(box) or str(field.label).rstrip("?").lower()
 
     # --- rows -------------------------------------------------------------------------
 
@@ -173,7 +234,7 @@ class ReturnForm(forms.Form):
         return data
 
     def invalid_rows(self) -> set[str]:
-        """Prefixes of rows with an error (r_…, a_…, k_…): saved as a draft, not to the
+        """Prefixes of rows with an error (r_…, c_…, a_…, k_…): saved as a draft, not to the
         database. The return's own fields (spend, highlights, exceptions) are rows of
         their own, named as they are."""
         return {_row_prefix(name) for name in self.errors if name not in ("__all__", "version")}
@@ -218,6 +279,15 @@ class ReturnForm(forms.Form):
                     due_date=data.get(p + "ca_due"),
                 )
             )
+        corrective_progress = [
+            CorrectiveProgressInput(
+                corrective_action_id=asked.ca.pk,
+                status=data[asked.key + "status"],
+                progress=data.get(asked.key + "progress") or "",
+            )
+            for asked in self.contents.corrective
+            if asked.key + "status" in self.fields and asked.key[:-1] not in bad
+        ]
         for due in self.contents.actions:
             p = f"a_{due.action.pk}_"
             if p + "state" not in self.fields or p[:-1] in bad:
@@ -257,14 +327,43 @@ class ReturnForm(forms.Form):
         return {
             "results": results,
             "corrective": corrective,
+            "corrective_progress": corrective_progress,
             "actions": actions,
             "reviews": reviews,
             **extra,
         }
 
 
+def linked_problems(problems: list[Problem], form: ReturnForm) -> list[Problem]:
+    """What stops the return being submitted, each linked to the box that puts it right
+    when it is on the page (the service knows only the row: result-<key>, corrective-<id>),
+    so following the link puts the cursor there."""
+    linked = []
+    for problem in problems:
+        kind, _, key = problem.anchor.partition("-")
+        if kind == "result":
+            # A row's problems: no result, no commentary, or no corrective action.
+            box = (
+                "ca_description"
+                if "corrective action" in problem.message
+                else "commentary"
+                if "commentary" in problem.message
+                else "value"
+            )
+            name = f"r_{key}_{box}"
+        elif kind == "corrective":
+            name = f"c_{key}_progress"
+        else:  # entries kept as a draft: the first box with an error
+            name = next((n for n in form.errors if n in form.fields), "")
+        if name in form.fields:
+            problem = replace(problem, anchor=form[name].anchor)
+        linked.append(problem)
+    return linked
+
+
 def _row_prefix(name: str) -> str:
-    if name.startswith(("a_", "k_")):  # a_<action>_<field>, k_<risk>_<field>
+    # a_<action>_<field>, k_<risk>_<field>, c_<corrective action>_<field>
+    if name.startswith(("a_", "k_", "c_")):
         return name.rsplit("_", 1)[0]
     if name.startswith("r_"):
         # r_<indicator>_<period key>_<field>; the field may itself contain "_" (ca_owner).
@@ -294,6 +393,12 @@ def initial_data(contents: ReturnContents, form_fields) -> dict[str, str]:
             data[p + "ca_description"] = c.description
             data[p + "ca_owner"] = str(c.owner_id or "")
             data[p + "ca_due"] = c.due_date.isoformat() if c.due_date else ""
+    for asked in contents.corrective:
+        if asked.key + "status" not in form_fields:
+            continue
+        # Each return asks afresh how it is going; its status carries on.
+        data[asked.key + "status"] = (asked.update or asked.ca).status
+        data[asked.key + "progress"] = asked.update.progress if asked.update else ""
     for due in contents.actions:
         p = f"a_{due.action.pk}_"
         if p + "state" not in form_fields:
@@ -340,13 +445,20 @@ class ReopenForm(forms.Form):
 
 
 class OpenQuarterForm(forms.Form):
-    period = forms.CharField(label="Quarter", max_length=30, help_text="For example 2026/27 Q2.")
+    period = forms.CharField(
+        label="Quarter",
+        max_length=30,
+        help_text="For example 2026/27 Q2.",
+        error_messages={"required": "Enter the quarter to open, like 2026/27 Q2"},
+    )
     deadline = DateField(
         label="Deadline",
         required=False,
         widget=DATE_WIDGET,
         help_text="Leave empty for the last day of the month after the quarter ends.",
     )
+    # Asked for only when the quarter has not ended yet (the service refuses without it).
+    early = forms.BooleanField(label="Yes, open this quarter before it ends", required=False)
 
     def clean_period(self):
         from goldenthread.rules import Frequency, Period, PeriodError

@@ -56,6 +56,14 @@ def test_an_edition_stored_in_format_1_loads_and_renders_to_pdf_and_word(tmp_pat
     assert "A good year." in paragraphs
 
 
+def test_a_format_1_edition_gets_no_corrections_beside_its_measures():
+    """Format 2 (issue 12) gave each measure the later changes to its year-end figures;
+    an edition stored before then had none."""
+    content = AnnualReportContent.from_snapshot(stored())
+    assert all(i.corrections == [] for i in content.indicators)
+    assert snapshot.upgrade(stored())["format"] == snapshot.SNAPSHOT_FORMAT == 2
+
+
 def test_a_format_1_edition_from_before_the_more_lines_existed_loads():
     data = stored()
     del data["more_lessons"], data["more_meeting_notes"]
@@ -82,20 +90,22 @@ def test_a_required_field_added_later_needs_an_upgrade_step_and_old_editions_the
     with pytest.raises(SnapshotError, match=r"risks\[0\] lacks review_date"):
         AnnualReportContent.from_snapshot(stored())
 
-    # ...and with one (format 2: every risk line gains a review date), it loads.
+    # ...and with one (the next format: every risk line gains a review date), it loads,
+    # through every step since format 1.
     def risks_get_a_review_date(data: dict) -> dict:
         for risk in data["risks"]:
             risk["review_date"] = "Not recorded"
         return data
 
-    monkeypatch.setattr(snapshot, "SNAPSHOT_FORMAT", 2)
-    monkeypatch.setitem(snapshot.UPGRADES, 1, risks_get_a_review_date)
+    today = snapshot.SNAPSHOT_FORMAT
+    monkeypatch.setattr(snapshot, "SNAPSHOT_FORMAT", today + 1)
+    monkeypatch.setitem(snapshot.UPGRADES, today, risks_get_a_review_date)
     content = AnnualReportContent.from_snapshot(stored())
     assert (content.risks[0].ref, content.risks[0].review_date) == ("R1", "Not recorded")
     assert content.risks[0].score_text == "8 (Medium)"
-    # New editions are stored in format 2, and load as they were.
+    # New editions are stored in the next format, and load as they were.
     again = content.to_snapshot()
-    assert again["format"] == 2
+    assert again["format"] == today + 1
     assert AnnualReportContent.from_snapshot(again) == content
 
 

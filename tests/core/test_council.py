@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from goldenthread.core.council import council_overview
-from goldenthread.core.models import Return
+from goldenthread.core.models import ReportingRound, Return
 from goldenthread.core.performance import compared_periods, partnership_summaries
 from goldenthread.rules import Frequency, ObjectiveStatus, Period, Rag
 from tests.conftest import make_indicator, make_partnership, row_for
@@ -122,3 +122,37 @@ def test_it_lists_objectives_at_risk_of_approved_plans_only(council):
         ("O1", ObjectiveStatus.OFF_TRACK)
     ]
     assert safer.objectives_at_risk[0].pk == council.objective.pk
+
+
+# --- the quarter shown (issue 12, judgement 7) ------------------------------------------------
+
+
+def open_early(world, label: str, deadline: datetime.date) -> Return:
+    """A quarter opened before the last one was signed off."""
+    round_ = ReportingRound.objects.create(period=Period.parse(label), deadline=deadline)
+    return Return.objects.create(round=round_, partnership=world.partnership, deadline=deadline)
+
+
+def test_it_shows_the_latest_quarter_whose_deadline_has_passed(world):
+    """Opening Q4 (due 30 April) on 10 February does not hide Q3, due 31 January."""
+    q4 = open_early(world, "2025/26 Q4", datetime.date(2026, 4, 30))
+    overview = council_overview(today=TODAY)
+    assert overview.round == world.ret.round
+    assert row_for(overview, world.partnership).ret == world.ret
+    assert [r.period.label for r in overview.rounds] == ["2025/26 Q4", "2025/26 Q3"]
+    chosen = council_overview(today=TODAY, quarter=Period.parse("2025/26 Q4"))
+    assert chosen.round == q4.round
+    assert row_for(chosen, world.partnership).ret == q4
+
+
+def test_before_any_deadline_has_passed_it_shows_the_quarter_due_soonest(world):
+    """Q3 due on 1 March, Q4 opened early: Q3 still shows, not the quarter opened early."""
+    ReportingRound.objects.filter(pk=world.ret.round_id).update(deadline=datetime.date(2026, 3, 1))
+    assert council_overview(today=TODAY).round == world.ret.round
+    open_early(world, "2025/26 Q4", datetime.date(2026, 4, 30))
+    assert council_overview(today=TODAY).round == world.ret.round
+
+
+def test_a_quarter_never_opened_falls_back_to_the_default(world):
+    overview = council_overview(today=TODAY, quarter=Period.parse("2019/20 Q1"))
+    assert overview.round == world.ret.round

@@ -255,6 +255,45 @@ REFUSALS: dict[str, list[Refusal]] = {
     "lessons.update_lesson": [
         R("other_member", "its author or a lead", lambda w: dict(lesson=w.lesson, title="New"))
     ],
+    "success_stories.write_success_story": [
+        R(
+            "viewer",
+            "leads and members write stories",
+            lambda w: dict(partnership=w.partnership, year=2025, title="T", text="S"),
+        ),
+        R(
+            "outsider",
+            "another partnership's",
+            lambda w: dict(partnership=w.partnership, year=2025, title="T", text="S"),
+        ),
+    ],
+    "success_stories.update_success_story": [
+        R(
+            "other_member",
+            "its author or a lead",
+            lambda w: dict(story=w.success_story, year=2025, title="T", text="S"),
+        ),
+        R(
+            "viewer",
+            "viewers read stories",
+            lambda w: dict(story=w.success_story, year=2025, title="T", text="S"),
+        ),
+    ],
+    "success_stories.publish_success_story": [
+        R("other_member", "its author or a lead", lambda w: dict(story=w.success_story)),
+        R("outsider", "another partnership's", lambda w: dict(story=w.success_story)),
+    ],
+    "success_stories.unpublish_success_story": [
+        R("viewer", "its author or a lead", lambda w: dict(story=w.success_story)),
+    ],
+    "success_stories.delete_success_story": [
+        R("other_member", "its author or a lead", lambda w: dict(story=w.success_story)),
+    ],
+    "lessons.share_lesson": [
+        R("other_member", "its author or a lead", lambda w: dict(lesson=w.lesson, shared=True)),
+        R("viewer", "viewers read lessons", lambda w: dict(lesson=w.lesson, shared=True)),
+        R("outsider", "another partnership's", lambda w: dict(lesson=w.lesson, shared=True)),
+    ],
     "improvement.start_improvement_plan": [
         R(
             "other_member",
@@ -430,12 +469,74 @@ REFUSALS: dict[str, list[Refusal]] = {
             lambda w: dict(plan=w.draft_plan, approved_on=DAY, reasons={}),
         )
     ],
+    # --- corrective actions: the owner, the leads and the performance team track one ---
+    "corrective_actions.record_progress": [
+        R(
+            "other_member",
+            "not their corrective action",
+            lambda w: dict(
+                corrective_action=w.corrective_action, status="in_progress", progress="Begun."
+            ),
+        ),
+        R(
+            "viewer",
+            "a viewer who does not own it",
+            lambda w: dict(
+                corrective_action=w.corrective_action, status="in_progress", progress="Begun."
+            ),
+        ),
+    ],
+    "corrective_actions.record_progress_in_return": [
+        R(
+            "other_member",
+            "not their corrective action",
+            lambda w: dict(ret=w.ret, rows=[(w.corrective_action, "in_progress", "Begun.")]),
+        )
+    ],
+    "corrective_actions.close_corrective_action": [
+        R(
+            "other_member",
+            "not their corrective action",
+            lambda w: dict(corrective_action=w.corrective_action, worked="yes", closing_note="x"),
+        )
+    ],
+    "corrective_actions.reopen_corrective_action": [
+        R(
+            "viewer",
+            "viewers do not track it",
+            lambda w: dict(corrective_action=w.corrective_action, reason="It slipped."),
+        )
+    ],
     "history.record_past_progress": [
         R(
             "other_member",
             "not their action",
             lambda w: dict(action=w.action, state=ActionState.ON_TRACK, percent_complete=50),
         )
+    ],
+    # --- process changes: the indicator's owner, the leads and the performance team ---
+    "process_changes.mark_process_change": [
+        R(
+            "other_member",
+            "not their indicator",
+            lambda w: dict(indicator=w.indicator, period=Q2, reason="New triage service"),
+        ),
+        R(
+            "viewer",
+            "viewers do not mark changes",
+            lambda w: dict(indicator=w.indicator, period=Q2, reason="New triage service"),
+        ),
+        R(
+            "lead",
+            "the partnership is closed",
+            lambda w: dict(
+                indicator=w.indicator if closed(w) else None, period=Q2, reason="New service"
+            ),
+        ),
+    ],
+    "process_changes.remove_process_change": [
+        R("other_member", "not their indicator", lambda w: dict(change=w.process_change)),
+        R("viewer", "viewers do not remove changes", lambda w: dict(change=w.process_change)),
     ],
 }
 

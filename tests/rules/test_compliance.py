@@ -22,8 +22,9 @@ from goldenthread.rules.compliance import (
 )
 
 Y = 2025
-MET, DUE, OVERDUE, NOT_MET = (
+MET, MET_LATE, DUE, OVERDUE, NOT_MET = (
     Compliance.MET,
+    Compliance.MET_LATE,
     Compliance.DUE,
     Compliance.OVERDUE,
     Compliance.NOT_MET,
@@ -42,6 +43,7 @@ def approved(first=2024, last=2026, on=date(2025, 3, 1), status="approved") -> P
 def test_labels_are_words() -> None:
     assert Compliance.choices() == [
         ("met", "Met"),
+        ("met_late", "Met late"),
         ("due", "Due"),
         ("overdue", "Overdue"),
         ("not_met", "Not met"),
@@ -100,7 +102,8 @@ def test_plan_met_when_approved_plan_covers_the_year() -> None:
 
 
 def test_plan_approved_late_in_the_year_still_meets_it_but_not_after_31_march() -> None:
-    assert assess_plan([approved(on=date(2026, 3, 31))], Y, date(2026, 6, 1)).status is MET
+    # After the 30 April deadline but within the year: met, late.
+    assert assess_plan([approved(on=date(2026, 3, 31))], Y, date(2026, 6, 1)).status is MET_LATE
     late = assess_plan([approved(on=date(2026, 4, 1))], Y, date(2026, 6, 1))
     assert late.status is OVERDUE
 
@@ -147,7 +150,10 @@ def test_monitoring_uses_each_quarters_own_deadline() -> None:
     facts = quarters(False, False, False, False, deadlines=later)
     assert assess_monitoring(facts, Y, date(2025, 8, 1)).status is DUE
     assert assess_monitoring(facts, Y, date(2025, 8, 16)).status is OVERDUE
-    assert assess_monitoring(facts, Y, date(2025, 8, 1)).deadline == date(2026, 5, 15)
+    # While due, the deadline shown is the next return's; once met, the year's last.
+    assert assess_monitoring(facts, Y, date(2025, 8, 1)).deadline == date(2025, 8, 15)
+    on_time = tuple(QuarterFacts(d, True, d) for d in later)
+    assert assess_monitoring(on_time, Y, date(2026, 6, 1)).deadline == date(2026, 5, 15)
 
 
 def test_monitoring_needs_four_quarters() -> None:
@@ -232,3 +238,118 @@ def test_assess_gives_the_five_in_order() -> None:
         Requirement.UPDATE_FORM: DUE,
     }
     assert found[Requirement.SYSTEM].deadline == date(2025, 7, 31)
+
+
+# --- why, and when (issue 12, judgement 2) ----------------------------------------------------
+
+Y2 = 2026
+DEADLINES_2026 = [date(2026, 7, 31), date(2026, 11, 30), date(2027, 1, 31), date(2027, 4, 30)]
+
+
+def labelled(*submitted_on: date | None) -> tuple[QuarterFacts, ...]:
+    return tuple(
+        QuarterFacts(deadline, on is not None, on, f"2026/27 Q{n}")
+        for n, (deadline, on) in enumerate(zip(DEADLINES_2026, submitted_on, strict=True), 1)
+    )
+
+
+def test_overdue_monitoring_names_the_quarter_missed_and_its_deadline() -> None:
+    """Not the year's last deadline (30 April 2027), which is still in the future."""
+    found = assess_monitoring(labelled(date(2026, 7, 20), None, None, None), Y2, date(2026, 12, 3))
+    assert found.status is OVERDUE
+    assert found.deadline == date(2026, 11, 30)
+    assert found.reason == "2026/27 Q2 return, due 30 November 2026, not submitted"
+
+
+def test_every_missed_quarter_is_named() -> None:
+    found = assess_monitoring(labelled(None, None, None, None), Y2, date(2027, 2, 1))
+    assert found.deadline == date(2026, 7, 31)
+    assert found.reason == (
+        "2026/27 Q1 return, due 31 July 2026, not submitted; "
+        "2026/27 Q2 return, due 30 November 2026, not submitted; "
+        "2026/27 Q3 return, due 31 January 2027, not submitted"
+    )
+
+
+def test_due_monitoring_names_the_next_return() -> None:
+    found = assess_monitoring(labelled(date(2026, 7, 20), None, None, None), Y2, date(2026, 9, 1))
+    assert found.status is DUE
+    assert found.deadline == date(2026, 11, 30)
+    assert found.reason == "2026/27 Q2 return, due 30 November 2026, not submitted yet"
+
+
+def test_monitoring_with_a_late_return_is_met_late_with_both_dates() -> None:
+    on = [date(2026, 7, 20), date(2026, 12, 3), date(2027, 1, 10), date(2027, 4, 2)]
+    found = assess_monitoring(labelled(*on), Y2, date(2027, 5, 1))
+    assert found.status is MET_LATE
+    assert (found.deadline, found.delivered_on) == (date(2026, 11, 30), date(2026, 12, 3))
+    assert found.reason == "2026/27 Q2 return, due 30 November 2026, submitted 3 December 2026"
+
+
+def test_monitoring_on_the_deadline_day_is_on_time() -> None:
+    found = assess_monitoring(labelled(*DEADLINES_2026), Y2, date(2027, 5, 1))
+    assert found.status is MET
+    assert found.delivered_on == date(2027, 4, 30)
+
+
+def test_a_report_published_after_its_deadline_is_met_late() -> None:
+    """The 2025/26 report published on 3 December 2026, against 30 June 2026."""
+    found = assess_report(True, Y, date(2026, 12, 4), published_on=date(2026, 12, 3))
+    assert found.status is MET_LATE
+    assert (found.deadline, found.delivered_on) == (date(2026, 6, 30), date(2026, 12, 3))
+    assert found.reason == "2025/26 annual report, due 30 June 2026, published 3 December 2026"
+    # Still met late after the year closes: late evidence meets it, and stays late.
+    assert assess_report(True, Y, date(2028, 1, 1), published_on=date(2026, 12, 3)).status is (
+        MET_LATE
+    )
+    on_time = assess_report(True, Y, date(2026, 12, 4), published_on=date(2026, 6, 30))
+    assert on_time.status is MET
+
+
+def test_an_update_form_submitted_late_is_met_late() -> None:
+    found = assess_update_form("accepted", Y, date(2026, 9, 1), submitted_on=date(2026, 7, 1))
+    assert found.status is MET_LATE
+    assert found.reason == ("2025/26 annual update form, due 30 June 2026, submitted 1 July 2026")
+    assert (
+        assess_update_form("submitted", Y, date(2026, 9, 1), submitted_on=date(2026, 6, 30)).status
+        is MET
+    )
+
+
+def test_a_plan_approved_after_its_deadline_is_met_late_with_both_dates() -> None:
+    found = assess_plan([approved(on=date(2025, 9, 1))], Y, date(2025, 10, 1))
+    assert found.status is MET_LATE
+    assert (found.deadline, found.delivered_on) == (date(2025, 4, 30), date(2025, 9, 1))
+    assert found.reason == "Plan covering 2025/26, due 30 April 2025, approved 1 September 2025"
+    # Any version approved in time meets it on time, whatever was approved later.
+    both = [approved(on=date(2025, 9, 1)), approved(on=date(2025, 3, 1), status="superseded")]
+    assert assess_plan(both, Y, date(2025, 10, 1)).status is MET
+
+
+def test_overdue_and_not_met_say_what_is_missing() -> None:
+    assert assess_report(False, Y, date(2026, 7, 1)).reason == (
+        "2025/26 annual report, due 30 June 2026, not published"
+    )
+    assert assess_update_form("draft", Y, date(2027, 1, 1)).reason == (
+        "2025/26 annual update form, due 30 June 2026, not submitted by the year's close "
+        "on 31 December 2026"
+    )
+    assert assess_system(0, date(2025, 7, 31), Y, date(2025, 8, 1)).reason == (
+        "Results for 2025/26, due 31 July 2025, not recorded"
+    )
+
+
+def test_the_common_rule_knows_late_delivery() -> None:
+    deadline = date(2025, 4, 30)
+    late = status_for(
+        met=True, deadline=deadline, year=Y, today=date(2025, 6, 1), delivered_on=date(2025, 5, 1)
+    )
+    assert late is MET_LATE
+    assert (
+        status_for(
+            met=True, deadline=deadline, year=Y, today=date(2025, 6, 1), delivered_on=deadline
+        )
+        is MET
+    )
+    # Evidence with no known date counts as met: lateness is never guessed.
+    assert status_for(met=True, deadline=deadline, year=Y, today=date(2025, 6, 1)) is MET

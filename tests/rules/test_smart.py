@@ -381,10 +381,93 @@ def test_results_not_yet_ended_are_not_evidence() -> None:
 
 
 def test_the_start_is_the_latest_result_before_the_target_period() -> None:
-    history = HISTORY | {P("2026/27 Q4"): D("70.0")}
+    history = HISTORY | {P("2027/28 Q1"): D("70.0")}
+    facts = replace(
+        TARGET, history=history, value=D("62.0"), period=P("2027/28 Q1"), plan_last_year=2027
+    )
+    # 4.0 points up from 2025/26 Q4 (58.0) in 15 months; the later 70.0 is the target's own.
+    assert check_target(facts, today=date(2027, 5, 1), version_start=date(2026, 5, 1)) == [
+        Failure(A, TOO_FAST.format("2027/28 Q1", "3.2 points", "2.1"))
+    ]
+
+
+# Achievable and time: a version is judged from its start, with the history known then;
+# a period already reported is judged by its result.
+
+# A monthly rate, lower is better, falling 0.2 a year: the issue's example.
+MONTHLY = {
+    P(f"{month} {year}"): D(value)
+    for (year, value) in ((2024, "3.7"), (2025, "3.5"))
+    for month in ("Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+} | {
+    P(f"{month} {year}"): D(value)
+    for (year, value) in ((2025, "3.7"), (2026, "3.5"))
+    for month in ("Jan", "Feb", "Mar")
+}
+MONTHLY |= {P("Apr 2026"): D("3.4"), P("May 2026"): D("3.4"), P("Jun 2026"): D("3.3")}
+MONTHLY |= {P("Jul 2026"): D("3.3")}
+RATE = replace(
+    TARGET,
+    indicator_code="CS07",
+    polarity=LOWER,
+    unit="%",
+    decimals=1,
+    history=MONTHLY,
+    baseline=None,
+    baseline_period=None,
+    period=P("Aug 2026"),
+    value=D("3.0"),
+)
+DECEMBER = date(2026, 12, 3)
+
+
+def test_a_period_whose_result_beat_its_target_is_not_flagged_for_a_rate() -> None:
+    # Aug 2026's 2.8% beat its 3.0% target, so it needs no rate of improvement at all
+    # (from Jul 2026's 3.3% a month earlier it "needed 3.5 points a year").
+    facts = replace(RATE, history=MONTHLY | {P("Aug 2026"): D("2.8")})
+    assert check_target(facts, today=DECEMBER, version_start=date(2026, 12, 1)) == []
+    assert check_target(facts, today=DECEMBER) == []
+
+
+def test_a_period_whose_result_missed_its_target_is_not_a_smart_failure() -> None:
+    # Judged by its result (red on the performance pages), not by a rate it "needs".
+    facts = replace(RATE, history=MONTHLY | {P("Aug 2026"): D("3.4")})
+    assert check_target(facts, today=DECEMBER, version_start=date(2026, 12, 1)) == []
+
+
+def test_a_band_with_a_result_is_judged_by_its_result_too() -> None:
+    facts = replace(
+        RATE, polarity=BAND, upper=D("3.2"), history=MONTHLY | {P("Aug 2026"): D("3.3")}
+    )
+    assert check_target(facts, today=DECEMBER) == []
+
+
+def test_a_result_not_yet_known_on_the_day_of_the_check_is_not_used() -> None:
+    # Checked as of the day of approval, 1 August 2026: Aug 2026 had not ended, so its
+    # result is not known and the rate from Jul 2026 (3.3%) is what there is to judge by.
+    facts = replace(RATE, history=MONTHLY | {P("Aug 2026"): D("2.8")})
+    assert check_target(facts, today=date(2026, 8, 1)) == [
+        Failure(A, TOO_FAST.format("Aug 2026", "3.5 points", "0.2"))
+    ]
+
+
+def test_the_rate_is_judged_from_the_versions_start_with_the_results_known_then() -> None:
+    # Version approved on 1 May 2026, when 2025/26 Q4 (58.0) was the latest result: 62.0 by
+    # 2026/27 Q4 needs 4.0 points a year. A 61.0 reported later does not make it look near.
+    history = HISTORY | {P("2026/27 Q1"): D("61.0")}
     facts = replace(TARGET, history=history, value=D("62.0"))
-    assert check_target(facts, today=date(2027, 5, 1)) == [
-        Failure(A, TOO_FAST.format("2026/27 Q4", "4.0 points", "2.1"))
+    too_fast = [Failure(A, TOO_FAST.format("2026/27 Q4", "4.0 points", "2.1"))]
+    assert check_target(facts, today=date(2026, 8, 1), version_start=date(2026, 5, 1)) == too_fast
+    # A version started on 1 August 2026 knows the 61.0.
+    assert check_target(facts, today=date(2026, 8, 1), version_start=date(2026, 8, 1)) == []
+
+
+def test_a_target_before_the_versions_start_without_a_result_uses_what_was_known() -> None:
+    # 2026/27 Q1 ended before the version started but has no result yet: its rate is
+    # judged from the latest result before it, as known at the start.
+    facts = replace(TARGET, period=P("2026/27 Q1"), value=D("61.0"))
+    assert check_target(facts, today=date(2026, 8, 1), version_start=date(2026, 8, 1)) == [
+        Failure(A, TOO_FAST.format("2026/27 Q1", "12.0 points", "2.1"))
     ]
 
 

@@ -60,11 +60,34 @@ def test_a_steady_series_is_common_cause_throughout():
     assert "common cause variation" in result.summary[1]
 
 
-def test_every_value_counts_in_the_limits_as_in_the_mdc_tools():
+def test_every_value_counts_in_the_limits_as_in_the_mdc_tools_when_not_screened():
     # No outlier screening: the spike widens the limits (mean 12.08, mean range 2.92).
-    result = analyse([*STEADY, 25])
+    result = analyse([*STEADY, 25], screen_outliers=False)
     assert round(result.mean_moving_range, 4) == D("2.9167")
     assert round(result.upper_limit, 2) == D("19.84")
+    assert result.screened == ()
+
+
+def test_a_large_moving_range_is_screened_out_by_default_as_in_the_reference():
+    # 13 is more than 3.267 × 2.92 = 9.53: it is left out, the mean range is 2 again and
+    # the limits are 12.08 ± 5.32. The mean still counts the 25.
+    result = analyse([*STEADY, 25])
+    assert result.screen_outliers
+    assert [p.label for p in result.screened] == ["2023/24 Q1"]
+    assert result.mean_moving_range == 2
+    assert round(result.upper_limit, 2) == D("17.40")
+    assert result.points[12].signal is Signal.IMPROVEMENT
+
+
+def test_no_moving_range_across_a_period_with_no_result():
+    # 2022/23 Q1 has no result: the change from the quarter before it to the one after is
+    # over two quarters, so it is not a moving range (the mean range stays 2).
+    values = series([*STEADY, 10, 12])
+    values = values[:8] + values[9:]
+    result = xmr(values, polarity=HIGHER)
+    assert result.points[8].period.label == "2022/23 Q2"
+    assert result.points[8].moving_range is None
+    assert result.mean_moving_range == 2
 
 
 # Rule 1: outside the process limits
@@ -225,18 +248,23 @@ def test_a_trend_is_judged_by_its_direction_not_its_side_of_the_mean():
     assert analyse(TREND_OF_7, LOWER).points[6].signal is Signal.CONCERN
 
 
-def test_a_value_marked_both_ways_shows_as_improvement_as_in_the_mdc_tool():
+def test_a_value_marked_both_ways_takes_the_first_rule_by_the_references_precedence():
+    # Outside the limits, then trend, then two of three, then shift (NHSRplotthedots).
     point = Point(
         FIRST,
         D(1),
         None,
         (
-            Flag(Rule.SHIFT, Signal.CONCERN, False, "below"),
-            Flag(Rule.TREND, Signal.IMPROVEMENT, True, "rising"),
+            Flag(Rule.SHIFT, Signal.IMPROVEMENT, True, "above"),
+            Flag(Rule.TREND, Signal.CONCERN, False, "falling"),
         ),
     )
-    assert point.signal is Signal.IMPROVEMENT
-    assert point.rules_text == "below; rising"
+    assert point.signal is Signal.CONCERN
+    assert point.deciding.rule is Rule.TREND
+    assert point.rules_text == "above; falling"
+    outside = Flag(Rule.OUTSIDE_LIMITS, Signal.CONCERN, False, "below the lower limit")
+    near = Flag(Rule.NEAR_LIMIT, Signal.IMPROVEMENT, True, "close")
+    assert Point(FIRST, D(1), None, (near, outside)).signal is Signal.CONCERN
 
 
 def test_the_variation_is_of_the_latest_value():
@@ -339,3 +367,11 @@ def test_values_must_be_in_order_one_per_period():
 def test_floats_are_refused():
     with pytest.raises(TypeError):
         xmr([(FIRST, 1.5)], polarity=HIGHER)
+
+
+def test_without_two_results_next_to_each_other_there_are_no_limits():
+    every_other = series(STEADY * 2)[::2]  # 12 results, a quarter apart from each other
+    result = xmr(every_other, polarity=HIGHER)
+    assert result.too_few and result.needed == 0
+    assert result.mean is None
+    assert result.summary[0].startswith("No two results are for periods next to each other")

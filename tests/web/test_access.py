@@ -11,7 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages outside the partnership access rules.
-PUBLIC = {"login", "logout", "public_partnership", "public_report_pdf"}
+PUBLIC = {"login", "logout", "public_index", "public_partnership", "public_report_pdf"}
 
 # Which world object stands for each URL parameter. The default objects are the draft
 # revision's (version 2) whose items the member owns; a page that needs another object
@@ -29,6 +29,9 @@ SAMPLES = {
     "improvement_id": "improvement",
     "meeting_id": "meeting",
     "feedback_id": "feedback",
+    "corrective_action_id": "corrective_action",
+    "story_id": "success_story",
+    "process_change_id": "process_change",
     "year": "2025",  # not a world attribute: used as it is
 }
 SAMPLE_OVERRIDES: dict[str, dict[str, str]] = {
@@ -43,6 +46,8 @@ LADDER = {
     "lead": (["lead"], ["viewer", "member", "performance"]),
     "performance": (["performance"], ["viewer", "member", "lead"]),
     "lead_or_performance": (["lead", "performance"], ["viewer", "member"]),
+    "owner_or_performance": (["member", "lead", "performance"], ["viewer", "other_member"]),
+    "member_or_performance": (["member", "lead", "performance"], ["viewer"]),
 }
 
 
@@ -57,7 +62,10 @@ def named_patterns(resolver: URLResolver | None = None, namespace: str = ""):
 
 
 PATTERNS = dict(named_patterns())
-ALL = sorted(name for name in PATTERNS if name not in PUBLIC)
+# One person's own things rather than a partnership's (a notification is opened by a POST
+# from its owner alone): tests/web/test_notifications.py checks that no one else reaches it.
+PERSONAL = {"notification_open"}
+ALL = sorted(name for name in PATTERNS if name not in PUBLIC | PERSONAL)
 
 
 def url_for(world, name: str) -> str:

@@ -26,7 +26,8 @@ def test_it_serves_the_process_chart_as_an_image(client, world, steady):
     assert "'unsafe-inline'" in response["Content-Security-Policy"]
     root = ET.fromstring(response.content)
     titles = [t.text for t in root.iter(f"{SVG}title")]
-    assert "SPC1: process chart" in titles
+    # The title says how the limits were worked out (large moving ranges screened out).
+    assert "SPC1: process chart, limits with unusually large moving ranges left out" in titles
 
 
 def test_special_cause_results_have_their_own_shapes(client, world):

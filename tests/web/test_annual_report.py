@@ -101,7 +101,8 @@ def test_members_see_the_draft_and_viewers_only_what_is_published(client, world)
     services.save_commentary(
         partnership=world.partnership, year=YEAR, commentary="Draft words.", by=world.lead
     )
-    for role in ("lead", "member"):
+    # The performance team previews the draft too, before the lead publishes it.
+    for role in ("lead", "member", "performance"):
         client.force_login(world.person(role))
         page = client.get(url(world, "annual_report"))
         assert page.status_code == 200
@@ -109,7 +110,7 @@ def test_members_see_the_draft_and_viewers_only_what_is_published(client, world)
         assert b"Draft words." in page.content
         assert client.get(url(world, "annual_report_pdf")).status_code == 200
         assert client.get(url(world, "annual_report_docx")).status_code == 200
-    for role in ("viewer", "performance"):
+    for role in ("viewer",):
         client.force_login(world.person(role))
         page = client.get(url(world, "annual_report"))
         assert page.status_code == 200
@@ -118,6 +119,32 @@ def test_members_see_the_draft_and_viewers_only_what_is_published(client, world)
         assert client.get(url(world, "annual_report"), {"edition": 1}).status_code == 404
         assert client.get(url(world, "annual_report_pdf")).status_code == 404
         assert client.get(url(world, "annual_report_docx")).status_code == 404
+
+
+def test_the_performance_team_previews_any_partnerships_draft(client, world):
+    """Issue 12: the performance team checks a draft before the lead publishes it, in any
+    partnership (it is a member of none), on the page, by the draft's edition link and as
+    the draft PDF."""
+    services.save_commentary(
+        partnership=world.partnership, year=YEAR, commentary="Draft words.", by=world.lead
+    )
+    client.force_login(world.performance)
+    page = client.get(url(world, "annual_report"))
+    assert page.status_code == 200 and page.context["choice"].is_preview
+    assert b"Draft words." in page.content
+    assert page.context["doc"].is_draft
+    assert client.get(url(world, "annual_report"), {"edition": 1}).status_code == 200
+    pdf = client.get(url(world, "annual_report_pdf"), {"edition": 1})
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"].endswith('-annual-report-2025-26-draft.pdf"')
+    # A partnership with no draft started yet: the preview is made from the data.
+    other = reverse("annual_report", args=[world.other.pk, YEAR])
+    page = client.get(other)
+    assert page.status_code == 200 and page.context["choice"].is_preview
+    pdf = client.get(reverse("annual_report_pdf", args=[world.other.pk, YEAR]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # Still only the lead writes the commentary and publishes.
+    assert client.get(url(world, "annual_report_publish")).status_code == 403
 
 
 def test_everyone_in_the_partnership_reads_the_published_edition(client, world):

@@ -109,8 +109,8 @@ def test_plan_approved_after_the_year_ends_does_not_meet_it(client, world):
     Plan.objects.filter(pk=world.plan.pk).update(
         approved_at=aware(2026, 3, 31), status="superseded"
     )
-    with at(2026, 5, 1):
-        assert statuses(client, 2025)["plan"] == MET
+    with at(2026, 5, 1):  # within the year, but after its 30 April 2025 deadline
+        assert statuses(client, 2025)["plan"] == "met_late"
 
 
 @pytest.mark.parametrize(
@@ -276,3 +276,73 @@ def test_query_count_does_not_grow(client, world, name, django_assert_num_querie
     grow(world, 6, "l")
     with django_assert_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+# --- met late (issue 12, judgement 2) -------------------------------------------------------
+
+
+def late_report(world) -> None:
+    """Everything on time but the 2025/26 report, published on 3 December 2026."""
+    meet_everything(world)
+    AnnualReport.objects.filter(partnership=world.partnership, year=2025).update(
+        published_at=aware(2026, 12, 3)
+    )
+
+
+def test_filter_by_met_late_and_the_reason_shown(client, world):
+    late_report(world)
+    with at(2026, 12, 4):
+        client.force_login(world.performance)
+        response = client.get(reverse("compliance_tracker"), {"year": 2025, "status": "met_late"})
+        met = client.get(reverse("compliance_tracker"), {"year": 2025, "status": "met"})
+    page = response.content.decode()
+    assert [r.partnership for r in response.context["rows"]] == [world.partnership]
+    assert '<option value="met_late" selected>Met late</option>' in page
+    assert "Met late" in page
+    assert "2025/26 annual report, due 30 June 2026, published 3 December 2026" in page
+    # "Met" is met on time; the late report's partnership still has four of those.
+    assert world.partnership in [r.partnership for r in met.context["rows"]]
+
+
+def test_the_export_has_met_late_and_why(client, world):
+    late_report(world)
+    with at(2026, 12, 4):
+        client.force_login(world.performance)
+        response = client.get(
+            reverse("compliance_export_csv"), {"year": 2025, "status": "met_late"}
+        )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Partnership", *[r.label for r in Requirement], "Why", "Evidence"]
+    assert [row[0] for row in rows[1:]] == ["Safer Streets Partnership"]
+    safer = rows[1]
+    assert safer[1:6] == ["Met", "Met", "Met", "Met late", "Met"]
+    assert (
+        "Annual performance summary report: 2025/26 annual report, due 30 June 2026, "
+        "published 3 December 2026" in safer[6]
+    )
+    assert "Edition 1, published 3 December 2026" in safer[7]
+
+
+def test_the_annual_update_form_reports_met_late(client, world):
+    late_report(world)
+    AnnualUpdateForm.objects.filter(partnership=world.partnership).delete()
+    with at(2026, 12, 4):
+        client.force_login(world.lead)
+        page = client.get(reverse("update_form", args=[world.partnership.pk, 2025]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Met late" in text
+    assert "2025/26 annual report, due 30 June 2026, published 3 December 2026" in text
+    # Saving keeps what the tracker said, late delivery and both dates included.
+    with at(2026, 12, 4):
+        client.force_login(world.lead)
+        url = reverse("update_form", args=[world.partnership.pk, 2025])
+        assert client.post(url, {"achievements": "Draft"}).status_code == 302
+        read = client.get(url).content.decode()
+    saved = AnnualUpdateForm.objects.get(partnership=world.partnership, year=2025)
+    report = saved.self_assessment["report"]
+    assert report["tracker"] == "met_late"
+    assert report["evidence"].startswith(
+        "2025/26 annual report, due 30 June 2026, published 3 December 2026"
+    )
+    assert "Met late" in read

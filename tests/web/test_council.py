@@ -275,3 +275,42 @@ def test_names_are_escaped_in_every_cell(client, council):
     assert "<script>alert" not in html and "<b>O3</b>" not in html
     assert "Safer &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html
     assert "(&lt;b&gt;O3&lt;/b&gt;)" in cell(response, council.changes, "data-objectives")
+
+
+# --- The quarter picker (issue 12, judgement 7) --------------------------------------------
+
+
+def test_opening_the_next_quarter_early_does_not_hide_the_last_ones_returns(client, world):
+    """On 10 February Q3 (due 31 January) is shown, though Q4 was opened early; the
+    picker, a plain GET form with a label and a button, shows Q4 on request."""
+    q4 = ReportingRound.objects.create(
+        period=Period.parse("2025/26 Q4"), deadline=datetime.date(2026, 4, 30)
+    )
+    Return.objects.create(round=q4, partnership=world.partnership, deadline=q4.deadline)
+    client.force_login(world.performance)
+    response = client.get(URL)
+    html = response.content.decode()
+    assert response.context["overview"].round == world.ret.round
+    assert "2025/26 Q3 return</th>" in html
+    assert 'id="quarter-shown"' in html and "Returns for <strong>2025/26 Q3</strong>" in html
+    form = re.search(r'<form method="get" action="/council/"[^>]*>(.*?)</form>', html, re.S)[1]
+    assert '<label class="govuk-label govuk-label--s" for="id_quarter">Quarter</label>' in form
+    assert re.search(r'<option value="2025/26 Q3"[^>]*selected>2025/26 Q3 \(deadline 31', form)
+    assert '<option value="2025/26 Q4">2025/26 Q4 (deadline 30 April 2026)</option>' in form
+    assert '<button type="submit"' in form
+
+    chosen = client.get(URL, {"quarter": "2025/26 Q4", "organisation": world.council.pk})
+    assert chosen.context["overview"].round == q4
+    assert "2025/26 Q4 return</th>" in chosen.content.decode()
+    assert re.search(r'<option value="2025/26 Q4"[^>]*selected', chosen.content.decode())
+
+
+@pytest.mark.parametrize(
+    "quarter", ["nonsense", "2019/20 Q1", "Jan 2026", "2025/26", "\x00", "9" * 500, ""]
+)
+def test_an_unknown_quarter_shows_the_default(client, world, quarter):
+    client.force_login(world.performance)
+    response = client.get(URL, {"quarter": quarter})
+    assert response.status_code == 200
+    assert response.context["overview"].round == world.ret.round
+    assert "govuk-error-message" not in response.content.decode()

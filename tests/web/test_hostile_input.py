@@ -389,6 +389,13 @@ CASES = [
         },
     ),
     Case(
+        "a success story",
+        "member",
+        lambda w: reverse("story_create", args=[w.partnership.pk]),
+        {"title": "text", "story": "text"},
+        fill=lambda w: {"title": "Safer homes", "year": "2025", "story": "400 homes visited."},
+    ),
+    Case(
         "an improvement plan",
         "lead",
         lambda w: reverse("improvement_close", args=[w.improvement.pk]),
@@ -441,6 +448,13 @@ CASES = [
         lambda w: reverse("partnership_closing", args=[w.partnership.pk]),
         {"reason": "text", "on": "date"},
         fill=lambda w: {"reason": "Merged"},
+    ),
+    Case(
+        "marking a process change",
+        "member",
+        lambda w: reverse("process_change_mark", args=[w.indicator.pk]),
+        {"process_change-reason": "text", "process_change-period": "text"},
+        fill=lambda w: {"process_change-period": "2025-Q2", "process_change-reason": "New"},
     ),
     Case(
         "a comparator group",

@@ -488,6 +488,54 @@ def test_comparison_shows_what_was_added_removed_and_changed(client, world):
     assert any(re.search(r"\b100 → changed to 104\b", cell) for cell in cells), cells
 
 
+def test_the_smart_check_says_which_day_targets_are_judged_from(client, world):
+    from django.utils import timezone
+
+    world.plan.approved_at = timezone.make_aware(datetime.datetime(2025, 5, 1, 12))
+    world.plan.save()
+    client.force_login(world.viewer)
+    approved = client.get(reverse("plan_smart", args=[world.plan.pk])).content.decode()
+    assert "Targets are judged from 1 May 2025, the day this version was approved" in approved
+    draft = client.get(reverse("plan_smart", args=[world.draft_plan.pk])).content.decode()
+    assert "Targets are judged from 15 January 2026, today, the day it would be approved" in draft
+
+
+def test_comparison_page_shows_targets_in_period_order_indicators_and_closing_reasons(
+    client, world
+):
+    for plan, rows in (
+        (world.plan, {"2026/27 Q1": "102", "2024/25 Q2": "90"}),
+        (world.draft_plan, {"2026/27 Q1": "102", "2026/27 Q2": "106", "2025/26 Q1": "95"}),
+    ):
+        for label, value in rows.items():
+            PlanTarget.objects.create(
+                plan=plan, indicator=world.indicator, period=Period.parse(label), value=value
+            )
+    dropped = Indicator.objects.create(
+        partnership=world.partnership, code="SS02", title="Repeat victims"
+    )
+    world.objective.indicators.add(dropped)
+    Action.objects.filter(pk=world.action.pk).update(
+        state=ActionState.CANCELLED, closed_reason="No longer funded by the police"
+    )
+    world.draft_action.delete()
+
+    client.force_login(world.viewer)
+    response = client.get(
+        reverse("plan_compare", args=[world.partnership.pk]),
+        {"old": world.plan.pk, "new": world.draft_plan.pk},
+    )
+    cells = cell_texts(response.content.decode())
+    rows = [cells[i : i + 3] for i in range(len(cells)) if cells[i].startswith("SS01 20")]
+    assert rows == [
+        ["SS01 2024/25 Q2", "Removed", "Target : 90"],
+        ["SS01 2025/26 Q1", "Added", "Target : 95"],
+        ["SS01 2026/27 Q2", "Added", "Target : 106"],
+    ]
+    assert ["SS02 Repeat victims", "Removed", ""] in [cells[i : i + 3] for i in range(len(cells))]
+    assert "Not carried forward: cancelled. Reason: No longer funded by the police" in cells, cells
+
+
 def test_comparing_a_version_with_itself_is_refused(client, world):
     client.force_login(world.viewer)
     response = client.get(

@@ -266,7 +266,8 @@ def test_the_public_page_reads_a_fixed_number_of_queries(
         make_indicator(
             world.partnership, f"P{n}", {"2025/26 Q3": ("5", "6")}, is_published=True
         ).results.update(value=Decimal("6"))
-    # The partnership, its reports, the periods not yet signed off, indicators, targets
-    # and results: six, however many indicators.
-    with django_assert_max_num_queries(6):
+    # The partnership, its reports, the periods not yet signed off, indicators, targets,
+    # results, and the success stories with their indicators: eight, however many
+    # indicators.
+    with django_assert_max_num_queries(8):
         page_for(client, world)

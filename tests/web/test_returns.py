@@ -52,7 +52,9 @@ def page_data(client, ret) -> dict:
 
 def test_the_performance_team_opens_a_quarter_for_every_partnership(client, world):
     client.force_login(world.performance)
-    response = client.post(reverse("quarter_open"), {"period": "2025/26 Q4", "deadline": ""})
+    # On 15 January Q4 is under way: opening it is confirmed (see the tests at the end).
+    opening = {"period": "2025/26 Q4", "deadline": "", "early": "on"}
+    response = client.post(reverse("quarter_open"), opening)
     assert response.status_code == 302
     round_ = ReportingRound.objects.get(period=Period.parse("2025/26 Q4"))
     assert round_.deadline == datetime.date(2026, 4, 30)  # last day of the month after
@@ -62,7 +64,7 @@ def test_the_performance_team_opens_a_quarter_for_every_partnership(client, worl
     }
     assert round_.returns.first().history.first().history_user == world.performance
     # Again: nothing new, nothing changed.
-    client.post(reverse("quarter_open"), {"period": "2025/26 Q4", "deadline": ""})
+    client.post(reverse("quarter_open"), opening)
     assert round_.returns.count() == 2
 
 
@@ -400,3 +402,50 @@ def test_a_decision_must_be_chosen(client, world, submitted):
     assert "Choose whether to sign the return off or return it" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
+
+
+# --- opening a quarter early, or again (issue 12, judgement 7) ------------------------------
+
+
+def test_opening_a_quarter_that_has_not_ended_asks_for_confirmation(client, world):
+    client.force_login(world.performance)
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 12, 0), tick=False):
+        client.force_login(world.performance)
+        asked = client.post(reverse("quarter_open"), {"period": "2026/27 Q3", "deadline": ""})
+        html = asked.content.decode()
+        assert asked.status_code == 200
+        assert not ReportingRound.objects.filter(period=Period.parse("2026/27 Q3")).exists()
+        assert "2026/27 Q3 has not ended yet: it ends on 31 December 2026." in html
+        assert 'href="#id_early"' in html  # the error summary links to the confirmation
+        assert 'type="checkbox" name="early"' in html
+        assert "Open the quarter early</button>" in html
+
+        confirmed = client.post(
+            reverse("quarter_open"), {"period": "2026/27 Q3", "deadline": "", "early": "on"}
+        )
+        assert confirmed.status_code == 302
+        round_ = ReportingRound.objects.get(period=Period.parse("2026/27 Q3"))
+        assert round_.returns.count() == 2
+        page = client.get(confirmed.url).content.decode()
+    assert "2026/27 Q3 is open: every partnership has a return due 31 January 2027." in page
+
+
+def test_the_form_does_not_ask_for_confirmation_until_it_is_needed(client, world):
+    client.force_login(world.performance)
+    html = client.get(reverse("quarter_open")).content.decode()
+    assert 'name="early"' not in html
+
+
+def test_reopening_an_open_quarter_says_so_instead_of_success(client, world):
+    client.force_login(world.performance)
+    response = client.post(
+        reverse("quarter_open"), {"period": "2025/26 Q3", "deadline": ""}, follow=True
+    )
+    html = response.content.decode()
+    assert "2025/26 Q3 is already open. 1 partnership without a return now has one" in html
+    again = client.post(
+        reverse("quarter_open"), {"period": "2025/26 Q3", "deadline": ""}, follow=True
+    ).content.decode()
+    assert "2025/26 Q3 is already open: nothing has changed." in again
+    assert "Success" not in again
+    assert ReportingRound.objects.filter(period=Period.parse("2025/26 Q3")).count() == 1

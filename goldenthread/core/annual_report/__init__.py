@@ -23,6 +23,10 @@ Decisions, written down here because the design is silent on them:
 - The year's plan is the version in force at the year end (approved on or before it, the
   latest such), else the first version approved afterwards that covers the year, else the
   current plan.
+- The report is *as at the year end* (issue 12; as_at.py has the rules): the measures,
+  targets and action states as they stood at the end of 31 March (Europe/London), read
+  from the audit history; results as signed off in their returns; any later change shown
+  beside the figure it changes, with its date. The performance team may preview a draft.
 - The report is written for the public, so it names organisations, not people: actions,
   risks and corrective actions show the lead organisation; reviews show how many people of
   each kind took part and which organisations they came from, never attendees' names
@@ -34,7 +38,7 @@ Decisions, written down here because the design is silent on them:
 from .content import DRAFT_MARKING, AnnualReportContent
 from .read import COMMENTARY_REASON, annual_report_content
 from .snapshot import SNAPSHOT_FORMAT, SnapshotError
-from .years import ReportYear, report_years, year_plan
+from .years import ReportYear, report_years, year_end_moment, year_plan
 
 __all__ = [
     "COMMENTARY_REASON",
@@ -45,5 +49,6 @@ __all__ = [
     "SnapshotError",
     "annual_report_content",
     "report_years",
+    "year_end_moment",
     "year_plan",
 ]

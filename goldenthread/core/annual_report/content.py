@@ -8,7 +8,7 @@ test loads an edition stored in the first format.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
@@ -67,6 +67,10 @@ class IndicatorYear:
     commentary: str
     history: list[str]  # the year-end result of each of the five years, oldest first
     trend: Sparkline
+    # Changes made since to the year-end figures shown (a target after the year end, a
+    # result after its return was signed off), each with its date: "Target changed on 3
+    # December 2026 to 110." Editions stored before this existed have none.
+    corrections: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -198,6 +202,15 @@ class LessonLine:
 
 
 @dataclass
+class StoryLine:
+    """A success story the partnership chose to publish (services.success_stories)."""
+
+    title: str
+    story: str
+    indicators: list[str]  # "SS01 Burglaries"
+
+
+@dataclass
 class AnnualReportContent:
     partnership: str
     year: int
@@ -240,6 +253,8 @@ class AnnualReportContent:
     # a sentence saying how many more there are, and where; "" otherwise.
     more_lessons: str = ""
     more_meeting_notes: str = ""
+    # The year's published success stories. Editions stored before they existed have none.
+    success_stories: list[StoryLine] = field(default_factory=list)
 
     @property
     def indicators(self) -> list[IndicatorYear]:

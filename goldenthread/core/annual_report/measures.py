@@ -58,8 +58,16 @@ class Measure:
         )
 
 
-def measure(indicator: Indicator, year: int) -> Measure:
-    rows = indicator_history(indicator)
+def measure(
+    indicator: Indicator,
+    year: int,
+    *,
+    targets: list[Target] | None = None,
+    results: list | None = None,
+) -> Measure:
+    """The indicator's year, from its prefetched targets and results, or from `targets`
+    and `results` when given (as at the year end: as_at.year_end_figures)."""
+    rows = indicator_history(indicator, targets=targets, results=results)
     in_year = [r for r in rows if r.period.year == year and r.actual is not None]
     year_end = in_year[-1] if in_year else None
     last_year = None
@@ -135,7 +143,9 @@ def _unit_words(indicator: Indicator) -> str:
     return "" if indicator.unit.lower() in ("", "%", "count", "number") else indicator.unit
 
 
-def indicator_year(measure: Measure, year: int) -> IndicatorYear:
+def indicator_year(
+    measure: Measure, year: int, corrections: list[str] | None = None
+) -> IndicatorYear:
     indicator, row, before = measure.indicator, measure.year_end, measure.last_year
     ends = _history(indicator, measure.rows, year)
     if before is not None and before.actual is not None:
@@ -178,6 +188,7 @@ def indicator_year(measure: Measure, year: int) -> IndicatorYear:
         commentary=commentary,
         history=[indicator.format_value(r.actual) if r else "–" for r in ends],
         trend=_sparkline(indicator, ends, year, target),
+        corrections=list(corrections or []),
     )
 
 

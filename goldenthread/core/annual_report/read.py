@@ -5,6 +5,7 @@ for the decisions it follows)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import Counter
 from decimal import Decimal
@@ -24,12 +25,14 @@ from goldenthread.core.models import (
     Indicator,
     Lesson,
     Objective,
+    Organisation,
     Partnership,
     Result,
     Return,
     ReviewMeeting,
     Risk,
     Target,
+    User,
 )
 from goldenthread.core.monitoring import published_results
 from goldenthread.core.risks import risk_level
@@ -45,6 +48,7 @@ from goldenthread.rules import (
     year_label,
 )
 
+from .as_at import history_at, year_end_figures
 from .content import (
     DRAFT_MARKING,
     ActionLine,
@@ -74,7 +78,8 @@ from .measures import (
     measure,
     target_text,
 )
-from .years import year_plan
+from .stories import report_stories
+from .years import added_after, year_end_state, year_plan
 
 # The history entry's reason when the commentary is saved (services.annual_reports): the
 # report reads it back to say who wrote the commentary.
@@ -110,7 +115,9 @@ def annual_report_content(
     report: AnnualReport | None = None,
     published_on: datetime.date | None = None,
 ) -> AnnualReportContent:
-    """The report for the financial year starting in `year`, from what is recorded now.
+    """The report for the financial year starting in `year`, as at the end of that year
+    (as_at.py has the rules: the plan version, indicators, targets and action states as
+    they stood then, results as signed off, later changes shown as corrections).
     `report` is the edition (its commentary and correction note); `published_on` is given
     when publishing, which makes the content a published edition rather than a draft."""
     partnership = Partnership.objects.select_related("lead_organisation", "lead_link_officer").get(
@@ -120,33 +127,51 @@ def annual_report_content(
     quarters = [Period(Frequency.QUARTERLY, year, n) for n in range(1, 5)]
     as_of = min(today, fy.end)
     plan = year_plan(partnership, year)
+    # The moment the year-end reads are taken at; None while the year runs, or for a year
+    # recorded after it ended (years.year_end_state).
+    at = year_end_state([partnership.pk], year)[partnership.pk] if fy.end < today else None
 
-    # Measures: the partnership's indicators, with the years the report looks at.
+    # Measures: the partnership's indicators of the year's end, with the years the report
+    # looks at.
     window = Q(period__gte=str(year - YEARS_OF_HISTORY)) & Q(period__lt=str(year + 1))
+    chosen = Indicator.objects.filter(partnership=partnership)
+    if at is not None:
+        chosen = chosen.exclude(pk__in=added_after([partnership.pk], at))
     indicators = list(
-        Indicator.objects.filter(partnership=partnership)
-        .order_by("code")
-        .prefetch_related(
+        chosen.order_by("code").prefetch_related(
             Prefetch("targets", queryset=Target.objects.filter(window)),
             Prefetch("results", queryset=_results(partnership, published_on).filter(window)),
         )
     )
-    measures = {i.pk: measure(i, year) for i in indicators}
-    written = {pk: indicator_year(m, year) for pk, m in measures.items()}
+    figures = year_end_figures(partnership, indicators, year, at, window)
+    measures = {
+        i.pk: measure(i, year, targets=figures.targets[i.pk], results=figures.results[i.pk])
+        for i in indicators
+    }
+    written = {
+        pk: indicator_year(m, year, figures.corrections(m.indicator, _shown_period(m, year)))
+        for pk, m in measures.items()
+    }
 
     objectives = []
     in_plan: set[int] = set()
     if plan is not None:
-        for objective in plan.objectives.prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("code").only("pk")),
-            Prefetch(
-                "actions",
-                queryset=Action.objects.select_related("lead_organisation").order_by(
-                    "due_date", "ref"
+        plan_objectives = list(
+            plan.objectives.prefetch_related(
+                Prefetch("indicators", queryset=Indicator.objects.order_by("code").only("pk")),
+                Prefetch(
+                    "actions",
+                    queryset=Action.objects.select_related("lead_organisation").order_by(
+                        "due_date", "ref"
+                    ),
                 ),
-            ),
-        ):
-            objectives.append(_objective_year(objective, measures, written, year, as_of))
+            )
+        )
+        actions = _actions_at(plan_objectives, at)
+        for objective in plan_objectives:
+            objectives.append(
+                _objective_year(objective, actions[objective.pk], measures, written, year, as_of)
+            )
             in_plan |= {i.pk for i in objective.indicators.all()}
     other = [written[i.pk] for i in indicators if i.pk not in in_plan]
 
@@ -155,6 +180,12 @@ def annual_report_content(
         RagCount(rag=r.value, label=RAG_WORDS[r], count=counts.get(r, 0)) for r in RAG_ORDER
     ]
     success = successes(partnership, year=year, today=today)
+    # Only the year's measures are celebrated (an indicator added since is not one).
+    success = dataclasses.replace(
+        success,
+        improved=[h for h in success.improved if h.indicator.pk in measures],
+        turned_green=[h for h in success.turned_green if h.indicator.pk in measures],
+    )
     concerning = concerns(list(measures.values()))
 
     returns = list(
@@ -178,7 +209,9 @@ def annual_report_content(
         .order_by("held_on")
     )
     risks = (
-        Risk.objects.filter(partnership=partnership, is_open=True)
+        _risks_at(partnership, at)
+        if at is not None
+        else Risk.objects.filter(partnership=partnership, is_open=True)
         .select_related("owner__organisation")
         .annotate(residual=F("residual_likelihood") * F("residual_impact"))
         .order_by("-residual", "ref")[:TOP_RISKS]
@@ -271,6 +304,7 @@ def annual_report_content(
             else f"Edition {edition}, published {published}",
         ),
         Row("Figures as recorded on", long_date(today)),
+        Row("Figures as at", _as_at_words(at, fy, today)),
     ]
     return AnnualReportContent(
         partnership=partnership.name,
@@ -337,7 +371,7 @@ def annual_report_content(
             )
             for r in risks
         ],
-        risks_as_at=long_date(today),
+        risks_as_at=long_date(fy.end) if at is not None else long_date(today),
         finance=_finance(partnership, year, today),
         reviews=_reviews(meetings),
         lessons=[
@@ -359,6 +393,7 @@ def annual_report_content(
             if more_lessons > 0
             else ""
         ),
+        success_stories=report_stories(partnership, year),
         more_meeting_notes=(
             f"The notes of {counted(more_notes, 'earlier review meeting')} in {fy.label} "
             "are in Golden Thread."
@@ -368,15 +403,82 @@ def annual_report_content(
     )
 
 
+def _shown_period(m: Measure, year: int) -> Period | None:
+    """The period whose figures a measure's row shows: its year end, or with no result in
+    the year, the period of the year's last target."""
+    if m.year_end is not None:
+        return m.year_end.period
+    return next((r.period for r in reversed(m.rows) if r.period.year == year and r.target), None)
+
+
+def _as_at_words(at: datetime.datetime | None, fy: Period, today: datetime.date) -> str:
+    if at is not None:
+        return (
+            f"The end of the year, {long_date(fy.end)}: the plan, measures, targets and "
+            "actions as they stood then, and results as signed off, with any later "
+            "change shown beside the figure it changes."
+        )
+    if fy.end >= today:
+        return f"As recorded on {long_date(today)}: the year has not ended yet."
+    return (
+        f"As recorded on {long_date(today)}: the partnership's record of {fy.label} was "
+        "entered in Golden Thread after the year ended, so there is no earlier state to "
+        "read."
+    )
+
+
+def _actions_at(
+    objectives: list[Objective], at: datetime.datetime | None
+) -> dict[int, list[Action]]:
+    """Each objective's actions as they stood at `at` (the year end), from the history in
+    two queries: the state, completion date and reason for closing then. An action with no
+    history is read as it is; one added since did not exist then."""
+    current = {o.pk: list(o.actions.all()) for o in objectives}
+    if at is None or not objectives:
+        return current
+    past = history_at(Action, at, Q(objective_id__in=list(current)))
+    shown: dict[int, list[Action]] = {pk: [] for pk in current}
+    for pk, actions in current.items():
+        shown[pk] = [state for a in actions if (state := past.state(a)) is not None]
+    for action in past.gone(a.pk for actions in current.values() for a in actions):
+        shown[action.objective_id].append(action)
+    organisations = Organisation.objects.in_bulk(
+        {a.lead_organisation_id for actions in shown.values() for a in actions} - {None}
+    )
+    far = datetime.date.max
+    for actions in shown.values():
+        for action in actions:
+            action.lead_organisation = organisations.get(action.lead_organisation_id)
+        actions.sort(key=lambda a: (a.due_date or far, a.ref))
+    return shown
+
+
+def _risks_at(partnership: Partnership, at: datetime.datetime) -> list[Risk]:
+    """The top open risks as they stood at `at` (the year end: open then, scored as then),
+    from the history in three queries. A risk with no history is read as it is."""
+    past = history_at(Risk, at, Q(partnership_id=partnership.pk))
+    current = list(Risk.objects.filter(partnership=partnership))
+    risks = [state for r in current if (state := past.state(r)) is not None]
+    risks += past.gone(r.pk for r in current)
+    risks = [r for r in risks if r.is_open]
+    risks = sorted(risks, key=lambda r: (-r.residual_score, r.ref))[:TOP_RISKS]
+    owners = User.objects.select_related("organisation").in_bulk(
+        {r.owner_id for r in risks} - {None}
+    )
+    for risk in risks:
+        risk.owner = owners.get(risk.owner_id)
+    return risks
+
+
 def _objective_year(
     objective: Objective,
+    actions: list[Action],
     measures: dict[int, Measure],
     written: dict[int, IndicatorYear],
     year: int,
     as_of: datetime.date,
 ) -> ObjectiveYear:
-    pks = [i.pk for i in objective.indicators.all()]
-    actions = list(objective.actions.all())
+    pks = [i.pk for i in objective.indicators.all() if i.pk in measures]
     status = objective_status(
         indicator_rags=[measures[pk].rag for pk in pks],
         actions=[(_state_at(a, as_of), a.due_date) for a in actions],

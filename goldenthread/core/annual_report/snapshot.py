@@ -15,6 +15,10 @@ tests/core/test_annual_report_snapshot.py loads an edition stored in format 1.
 Formats:
 1. The first. Editions published before `more_lessons` and `more_meeting_notes` existed
    lack them; their defaults ("") fill in.
+2. Issue 12's additions. Each measure (IndicatorYear) gains `corrections`: the changes
+   made since to the year-end figures it shows; an edition of format 1 was read as the
+   data stood when it was published, with no such notes, so its measures get none. The
+   report gains `success_stories`: an edition of format 1 has none.
 """
 
 from __future__ import annotations
@@ -25,14 +29,28 @@ import typing
 from collections.abc import Callable
 from dataclasses import MISSING, asdict, fields, is_dataclass
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 FORMAT_KEY = "format"
 
+
+def _measures_get_corrections(data: dict) -> dict:
+    """Format 1 to 2: every measure, under its objective or among the other measures,
+    gains an empty list of corrections, and the report an empty list of success
+    stories (so that an old edition stored again is today's snapshot of it)."""
+    objectives = [o for o in data.get("objectives") or [] if isinstance(o, dict)]
+    measures = [i for o in objectives for i in o.get("indicators") or []]
+    for indicator in measures + list(data.get("other_indicators") or []):
+        if isinstance(indicator, dict):
+            indicator.setdefault("corrections", [])
+    data.setdefault("success_stories", [])
+    return data
+
+
 # UPGRADES[n] turns a snapshot of format n into one of format n + 1. For example, when a
-# risk line gains a required `review_date`, SNAPSHOT_FORMAT becomes 2 and
-#     UPGRADES[1] = _risks_get_a_review_date
+# risk line gains a required `review_date`, SNAPSHOT_FORMAT becomes 3 and
+#     UPGRADES[2] = _risks_get_a_review_date
 # where that function sets risk["review_date"] = "" on each of data["risks"].
-UPGRADES: dict[int, Callable[[dict], dict]] = {}
+UPGRADES: dict[int, Callable[[dict], dict]] = {1: _measures_get_corrections}
 
 
 class SnapshotError(ValueError):

@@ -9,8 +9,48 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from goldenthread.core.models import AnnualReport, Partnership, Plan
+from goldenthread.core.models import AnnualReport, Indicator, Partnership, Plan
 from goldenthread.rules import Frequency, Period, year_label
+
+
+def year_end_moment(year: int) -> datetime.datetime:
+    """The end of the financial year starting in `year`: the last instant of 31 March of
+    the next year in the project's time zone (settings.TIME_ZONE, Europe/London, so in
+    British Summer Time). The audit history's `history_date` is compared with it."""
+    end = Period(Frequency.ANNUAL, year, 1).end
+    return timezone.make_aware(datetime.datetime.combine(end, datetime.time.max))
+
+
+def year_end_state(partnership_ids: list[int], year: int) -> dict[int, datetime.datetime | None]:
+    """For each partnership, the moment its year-end reads are taken at: the end of the
+    year when the partnership was keeping its record in Golden Thread then (a version of
+    its plan was recorded by the end of the year), else None. A partnership that started
+    using Golden Thread after the year loaded the year after the fact, so its audit
+    history holds no state as at the year end, and what it loaded stands for the year.
+    One query."""
+    moment = year_end_moment(year)
+    kept = set(
+        Plan.history.filter(
+            partnership_id__in=partnership_ids, history_type="+", history_date__lte=moment
+        )
+        .order_by()
+        .values_list("partnership_id", flat=True)
+        .distinct()
+    )
+    return {pk: moment if pk in kept else None for pk in partnership_ids}
+
+
+def added_after(partnership_ids: list[int], moment: datetime.datetime):
+    """The ids of the partnerships' indicators first recorded after `moment`, as a query
+    to exclude with: measures added after the year end are not the year's. An indicator
+    with no history at all (loaded before the history was kept) is not among them."""
+    return (
+        Indicator.history.filter(
+            partnership_id__in=partnership_ids, history_type="+", history_date__gt=moment
+        )
+        .order_by()
+        .values("id")
+    )
 
 
 def year_plan(partnership: Partnership, year: int) -> Plan | None:

@@ -9,7 +9,7 @@ import pygal
 from goldenthread.core.benchmarking import BenchmarkRow
 from goldenthread.core.models import ComparatorGroup, Indicator
 
-from . import gov_style, period_axis, plot_number, render
+from . import every_period, gov_style, period_axis, plot_number, render
 
 # GOV.UK palette: blue for us, black for the median, dark grey for the group's spread.
 CHART_STYLE = gov_style("#1d70b8", "#0b0c0c", "#505a5f", "#505a5f", "#505a5f", "#505a5f")
@@ -18,6 +18,8 @@ CHART_STYLE = gov_style("#1d70b8", "#0b0c0c", "#505a5f", "#505a5f", "#505a5f", "
 def benchmark_chart(
     indicator: Indicator, group: ComparatorGroup, rows: Sequence[BenchmarkRow], our_name: str
 ) -> bytes:
+    # Every period from the first to the last, so a period with no values breaks the lines.
+    periods = every_period(rows)
     chart = pygal.Line(
         js=[],  # no tooltips script: the chart must work without JavaScript
         style=CHART_STYLE,
@@ -26,7 +28,7 @@ def benchmark_chart(
         allow_interruptions=True,
         show_dots=True,
         dots_size=3,
-        **period_axis(len(rows)),
+        **period_axis(len(periods)),
         legend_at_bottom=True,
         legend_at_bottom_columns=3,
         truncate_legend=-1,
@@ -35,9 +37,10 @@ def benchmark_chart(
         value_formatter=lambda v: indicator.format_value(v) if v is not None else "",
         margin=16,
     )
-    chart.x_labels = [row.period.label for row in rows]
-    groups = [row.result.group for row in rows]
-    chart.add(our_name, [plot_number(row.result.ours) for row in rows], stroke_style={"width": 3})
+    chart.x_labels = [period.label for period, _ in periods]
+    groups = [row.result.group if row else None for _, row in periods]
+    ours = [plot_number(row.result.ours) if row else None for _, row in periods]
+    chart.add(our_name, ours, stroke_style={"width": 3})
     chart.add(
         "Group median",
         [plot_number(g.median) if g else None for g in groups],

@@ -22,6 +22,8 @@ from django.utils.text import slugify
 from goldenthread.core.models import Indicator
 from goldenthread.core.performance import PeriodRow
 
+from . import NO_RESULT, every_period
+
 # GOV.UK palette. Bars carry a dark outline, so each keeps 3:1 contrast with the page.
 COLOURS = {
     "green": "#00703c",
@@ -323,16 +325,21 @@ def period_trend(indicator: Indicator, rows: list[PeriodRow], *, last: int = 8) 
     """The latest `last` periods up to the latest result, each with its result and
     target: the public page's chart of a published indicator."""
     reported = [r for r in rows if r.actual is not None]
-    shown = [r for r in rows if reported and r.period <= reported[-1].period][-last:]
+    # Every period, one with no row too: a missing result breaks the line (``_segments``)
+    # instead of joining its neighbours.
+    upto = [r for r in rows if reported and r.period <= reported[-1].period]
+    shown = every_period(upto)[-last:]
     points = [
         ChartPoint(
-            label=r.period.label,
-            result=chart_number(r.actual),
-            target=chart_number(r.target.value) if r.target else None,
-            result_text=indicator.format_value(r.actual) if r.actual is not None else "–",
-            target_text=indicator.format_value(r.target.value) if r.target else "–",
+            label=period.label,
+            result=chart_number(r.actual) if r else None,
+            target=chart_number(r.target.value) if r and r.target else None,
+            result_text=(
+                indicator.format_value(r.actual) if r and r.actual is not None else NO_RESULT
+            ),
+            target_text=indicator.format_value(r.target.value) if r and r.target else "–",
         )
-        for r in shown
+        for period, r in shown
     ]
     if points:
         summary = (

@@ -9,7 +9,7 @@ from goldenthread.core.models import Indicator
 from goldenthread.core.performance import PeriodRow
 from goldenthread.rules import Signal, SpcResult
 
-from . import gov_style, period_axis, plot_number, render
+from . import every_period, gov_style, period_axis, plot_number, render
 
 # GOV.UK palette. Marked results follow the Making Data Count colours (blue improvement,
 # orange concern, purple neither) and each has its own shape, with a black outline so the
@@ -76,29 +76,46 @@ def _axis_number(indicator: Indicator) -> Callable[[float], str]:
 
 
 def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -> bytes:
-    points = spc.points
+    # Every period from the first result to the latest: one with no result is a gap in the
+    # line, not a join between its neighbours. The mean and limits are the process's, so
+    # they run on across it.
+    periods = every_period(spc.points)
+    points = [point for _, point in periods]
     targets = {row.period: row.target for row in rows if row.target}
     series: list[tuple[str, list, dict, str]] = [
-        ("Result", [plot_number(p.value) for p in points], {"dots_size": 3}, RESULT),
+        ("Result", [plot_number(p.value) if p else None for p in points], {"dots_size": 3}, RESULT),
     ]
+    many = len(spc.segments) > 1
     if not spc.too_few:
-        n = len(points)
-        series += [
-            ("Mean", [plot_number(spc.mean)] * n, {"show_dots": False}, MEAN),
-            (
-                "Upper process limit",
-                [plot_number(spc.upper_limit)] * n,
-                {"show_dots": False, "stroke_style": DASHED},
-                LIMIT,
-            ),
-            (
-                "Lower process limit",
-                [plot_number(spc.lower_limit)] * n,
-                {"show_dots": False, "stroke_style": DASHED},
-                LIMIT,
-            ),
-        ]
-    target_values = [plot_number(t.value) if (t := targets.get(p.period)) else None for p in points]
+        # Each segment's mean and limits run from its first result to its last, and stop
+        # there: after a process change the next segment's start afresh, so the lines break
+        # at the change, and each segment's legend says which part it is (the title says
+        # where each part starts).
+        for k, segment in enumerate(spc.segments):
+            if segment.too_few:
+                continue
+            span = [segment.first <= period <= segment.last for period, _ in periods]
+            when = f" (part {k + 1})" if many else ""
+
+            def line(value, span=span):
+                return [plot_number(value) if inside else None for inside in span]
+
+            series += [
+                (f"Mean{when}", line(segment.mean), {"show_dots": False}, MEAN),
+                (
+                    f"Upper process limit{when}",
+                    line(segment.upper_limit),
+                    {"show_dots": False, "stroke_style": DASHED},
+                    LIMIT,
+                ),
+                (
+                    f"Lower process limit{when}",
+                    line(segment.lower_limit),
+                    {"show_dots": False, "stroke_style": DASHED},
+                    LIMIT,
+                ),
+            ]
+    target_values = [plot_number(t.value) if (t := targets.get(p)) else None for p, _ in periods]
     if any(v is not None for v in target_values):
         series.append(
             (
@@ -110,17 +127,32 @@ def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -
         )
     shapes = {}
     for signal, (title, colour, shape) in MARKERS.items():
-        values = [plot_number(p.value) if p.signal is signal else None for p in points]
+        values = [plot_number(p.value) if p and p.signal is signal else None for p in points]
         if any(v is not None for v in values):
             series.append((title, values, {"stroke": False, "dots_size": MARKER_SIZE}, colour))
             shapes[title] = shape
 
     title = f"{indicator.code}: process chart"
-    if spc.too_few:
-        title += f" (too few results for process limits: {len(points)} of {spc.minimum_points})"
+    if not spc.too_few:
+        # Say how the limits were worked out, so they can be set beside the MDC spreadsheet's.
+        title += (
+            ", limits with unusually large moving ranges left out"
+            if spc.screen_outliers
+            else ", limits from every moving range (as the MDC spreadsheet)"
+        )
+    if many:
+        changes = ", ".join(
+            f"{segment.first.label} (part {k})" for k, segment in enumerate(spc.segments[1:], 2)
+        )
+        title += f"; limits recalculated from {changes}"
+    if spc.too_few and spc.needed:
+        have = len(spc.segments[-1].points) if spc.segments else len(spc.points)
+        title += f" (too few results for process limits: {have} of {spc.minimum_points})"
+    elif spc.too_few:
+        title += " (no two results for periods next to each other: no process limits)"
     # pygal reserves room for len // columns rows of legend, one short when they do not
     # divide evenly: the margin makes up the missing row.
-    columns = min(4, len(series))
+    columns = min(3 if many else 4, len(series))
     missing_rows = -(-len(series) // columns) - len(series) // columns
     chart = _MarkedLine(
         js=[],
@@ -140,7 +172,7 @@ def spc_chart(indicator: Indicator, spc: SpcResult, rows: Sequence[PeriodRow]) -
         margin_bottom=16 + 24 * missing_rows,
     )
     chart.shapes = shapes
-    chart.x_labels = [p.period.label for p in points]
+    chart.x_labels = [period.label for period, _ in periods]
     for name, values, options, _ in series:
         chart.add(name, values, **options)
     return render(chart)

@@ -1,7 +1,7 @@
 """The domain model, a module per area. Import models from here."""
 
 from .annual import AnnualReport, AnnualUpdateForm
-from .indicators import Indicator, Result, Target
+from .indicators import Indicator, ProcessChange, Result, Target
 from .monitoring import (
     ActionUpdate,
     Budget,
@@ -61,6 +61,7 @@ __all__ = [
     "Partnership",
     "Plan",
     "PlanTarget",
+    "ProcessChange",
     "ReminderSent",
     "ReportingRound",
     "Result",

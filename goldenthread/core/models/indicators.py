@@ -219,3 +219,35 @@ class Result(PeriodValue):
 
     def __str__(self) -> str:
         return f"Result {self.indicator.code} {self.period}"
+
+
+class ProcessChange(models.Model):
+    """A change to how an indicator's results come about (a new service, a new way of
+    counting), marked at the first period of the new process. The process chart works its
+    mean and limits out afresh from each one, as Making Data Count advises once a change is
+    understood ("recalculating the limits"; NHSRplotthedots' ``rebase``)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="process_changes"
+    )
+    period = PeriodField(help_text="The first period of the new process.")
+    reason = LimitedTextField(
+        max_length=NOTE, help_text="What changed, for example “New triage service started”."
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="one_process_change_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Process change {self.indicator.code} {self.period}"

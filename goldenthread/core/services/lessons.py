@@ -1,14 +1,23 @@
-"""Writes to the lessons-learned log: record a lesson (leads and members) and change it
-(its author or a lead). Each is atomic, checks who may make it and the log's rules
-(goldenthread.core.lessons), and records who did it and why in the history."""
+"""Writes to the lessons-learned log: record a lesson (leads and members), change it
+(its author or a lead), and share it with every partnership in the council or stop
+sharing it (its author or a lead, and the performance team for any lesson). Each is
+atomic, checks who may make it and the log's rules (goldenthread.core.lessons), and
+records who did it and why in the history."""
 
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from goldenthread.core.access import Need, require
-from goldenthread.core.lessons import join_tags, lesson_objectives, lesson_problems, normalise_tags
+from goldenthread.core.access import Need, require, require_open
+from goldenthread.core.lessons import (
+    join_tags,
+    lesson_objectives,
+    lesson_problems,
+    may_share,
+    normalise_tags,
+)
 from goldenthread.core.models import Lesson, Objective, Partnership, User
 
 from . import save_audited
@@ -66,9 +75,10 @@ def record_lesson(
     source_detail: str = "",
     tags: str | Iterable[str] = "",
     objectives: Iterable[Objective] = (),
+    shared: bool = False,
 ) -> Lesson:
     """Add a lesson to the partnership's log; tags are normalised (trimmed, lower case,
-    each once)."""
+    each once). `shared`: the author chooses to share it with every partnership."""
     require(by, partnership, Need.CONTRIBUTE)
     tag_list, objectives = normalise_tags(tags), list(objectives)
     fields = {
@@ -80,7 +90,13 @@ def record_lesson(
     }
     _check(partnership=partnership, lesson=None, tags=tag_list, objectives=objectives, **fields)
     lesson = Lesson(partnership=partnership, created_by=by, tags=join_tags(tag_list), **fields)
-    save_audited(lesson, by=by, reason="Lesson recorded")
+    if shared:
+        lesson.shared, lesson.shared_by, lesson.shared_at = True, by, timezone.now()
+    save_audited(
+        lesson,
+        by=by,
+        reason="Lesson recorded and shared with every partnership" if shared else "Lesson recorded",
+    )
     lesson.objectives.set(objectives)
     return lesson
 
@@ -95,8 +111,12 @@ def _differs(name: str, wanted, current) -> bool:
 
 @transaction.atomic
 def update_lesson(*, lesson: Lesson, by: User, **changes) -> Lesson:
-    """Change any of EDITABLE; the history reason names what changed."""
+    """Change any of EDITABLE, and `shared` (see share_lesson); the history reason names
+    what changed."""
     require(by, lesson.partnership, Need.EDIT, lesson.created_by_id)
+    shared = changes.pop("shared", None)
+    if shared is not None:
+        share_lesson(lesson=lesson, by=by, shared=shared)
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"update_lesson() cannot change {', '.join(sorted(unknown))}")
@@ -135,3 +155,28 @@ def update_lesson(*, lesson: Lesson, by: User, **changes) -> Lesson:
     if "objectives" in changed:
         lesson.objectives.set(wanted["objectives"])
     return lesson
+
+
+SHARE_REFUSAL = (
+    "Only the lesson's author, the partnership's leads or the council performance team "
+    "can share a lesson with every partnership."
+)
+
+
+@transaction.atomic
+def share_lesson(*, lesson: Lesson, by: User, shared: bool) -> Lesson:
+    """Share the lesson with every partnership in the council (every signed-in person can
+    then find and read it, labelled with its partnership), or stop sharing it. Saying
+    the same again changes nothing and records nothing."""
+    require_open(lesson.partnership)
+    if not may_share(by, lesson):
+        raise PermissionDenied(SHARE_REFUSAL)
+    if lesson.shared == shared:
+        return lesson
+    if shared:
+        lesson.shared, lesson.shared_by, lesson.shared_at = True, by, timezone.now()
+        reason = "Shared with every partnership"
+    else:
+        lesson.shared, lesson.shared_by, lesson.shared_at = False, None, None
+        reason = "No longer shared with other partnerships"
+    return save_audited(lesson, by=by, reason=reason)

@@ -20,15 +20,23 @@ from django.utils import timezone
 from goldenthread.core.access import Need, require, require_owner
 from goldenthread.core.models import (
     Action,
+    ActionUpdate,
+    Budget,
+    Comment,
+    ImprovementPlan,
     Indicator,
+    Lesson,
     Milestone,
+    NotificationKind,
     Objective,
     Organisation,
     Outcome,
     Partnership,
     Plan,
     PlanTarget,
+    Risk,
     SmartWaiver,
+    Spend,
     Target,
     User,
 )
@@ -36,6 +44,7 @@ from goldenthread.core.planning import smart_report
 from goldenthread.rules import ActionState, Period
 
 from . import delete_audited, save_audited
+from .notifications import members_of, notify
 
 # A plan stays "clear and concise" (the guidance partnerships follow), and every document
 # made from it stays quick to make whatever is typed into it: a version holds at most so
@@ -372,6 +381,7 @@ def approve_plan(*, plan: Plan, by: User, reasons: Mapping[str, str], today: dat
             reason=reasons[item.key].strip(),
             recorded_by=by,
         )
+    _follow_references(plan=plan, by=by)
     for previous in plan.partnership.plans.filter(status=Plan.Status.APPROVED):
         previous.status = Plan.Status.SUPERSEDED
         save_audited(previous, by=by, reason=f"Superseded by version {plan.version}")
@@ -391,7 +401,115 @@ def approve_plan(*, plan: Plan, by: User, reasons: Mapping[str, str], today: dat
     plan.status = Plan.Status.APPROVED
     plan.approved_by = by
     plan.approved_at = timezone.now()
-    return save_audited(plan, by=by, reason="Approved")
+    save_audited(plan, by=by, reason="Approved")
+    notify(
+        members_of(plan.partnership),
+        kind=NotificationKind.PLAN_APPROVED,
+        subject=f"{plan.partnership.name}: version {plan.version} of the plan was approved",
+        body=f"{plan.title}, approved by {by}. It is now the plan the partnership delivers.",
+        url=plan.get_absolute_url(),
+        partnership=plan.partnership,
+        exclude=by,
+    )
+    return plan
+
+
+def _follow_references(*, plan: Plan, by: User) -> None:
+    """Move what hangs off the objectives and actions of earlier versions onto the items of
+    `plan` with the same reference (O1, A1), as `plan` is approved: risks, budgets, spends,
+    comments, progress updates, improvement plans and lessons.
+
+    Why move the rows, not read them by reference: then every page, the finance totals and
+    the database's one-budget-per-action-per-year constraint keep working on plain keys,
+    and nothing is counted twice. Why on approval: until then the approved version is the
+    live one that returns report progress on and risks are linked to, and a draft can still
+    change. Earlier versions, not only the one superseded now, so rows left behind before
+    this rule are picked up too. Items a revision closed or dropped keep theirs. Risks,
+    budgets and spends record the move in their history; comments and progress updates
+    have none, and keep their return and author. Indicators belong to the partnership, not
+    to a version, so what hangs off an indicator (results, corrective actions, improvement
+    plans) needs no move."""
+    earlier = plan.partnership.plans.exclude(pk=plan.pk)
+    objectives = {o.ref: o for o in plan.objectives.all()}
+    actions = {a.ref: a for a in Action.objects.filter(objective__plan=plan)}
+    old_objectives = {
+        o.pk: o for o in Objective.objects.filter(plan__in=earlier, ref__in=objectives)
+    }
+    old_actions = {
+        a.pk: a
+        for a in Action.objects.filter(objective__plan__in=earlier, ref__in=actions).select_related(
+            "objective__plan"
+        )
+    }
+    if not old_objectives and not old_actions:
+        return
+    new_objective = {pk: objectives[o.ref] for pk, o in old_objectives.items()}
+    new_action = {pk: actions[a.ref] for pk, a in old_actions.items()}
+
+    def moved(ref: str) -> str:
+        return f"{ref} carried into version {plan.version} of the plan"
+
+    for risk in Risk.objects.filter(objective__in=old_objectives):
+        ref = old_objectives[risk.objective_id].ref
+        risk.objective = new_objective[risk.objective_id]
+        save_audited(risk, by=by, reason=moved(ref))
+
+    # A figure the new version's action already has for the same year or quarter stands:
+    # it is the one set for the version being approved. The other is deleted, in the history.
+    for model, when in ((Budget, "year"), (Spend, "period")):
+        taken = {
+            (getattr(row, when), row.action_id)
+            for row in model.objects.filter(action__in=actions.values())
+        }
+        for row in model.objects.filter(action__in=old_actions).order_by("pk"):
+            ref = old_actions[row.action_id].ref
+            action = new_action[row.action_id]
+            if (getattr(row, when), action.pk) in taken:
+                reason = f"Replaced by the figure for {ref} in version {plan.version} of the plan"
+                delete_audited(row, by=by, reason=reason)
+            else:
+                row.action = action
+                save_audited(row, by=by, reason=moved(ref))
+                taken.add((getattr(row, when), action.pk))
+
+    for old_pk, action in new_action.items():
+        Comment.objects.filter(action_id=old_pk).update(action=action)
+        # One update per action per return: one already on the new action stays.
+        ActionUpdate.objects.filter(action_id=old_pk).exclude(
+            ret__in=ActionUpdate.objects.filter(action=action).values("ret")
+        ).update(action=action)
+    for through, owner_column, column, mapping in (
+        (ImprovementPlan.actions.through, "improvementplan_id", "action_id", new_action),
+        (Lesson.objectives.through, "lesson_id", "objective_id", new_objective),
+    ):
+        links = list(through.objects.filter(**{f"{column}__in": mapping}))
+        wanted = {
+            (getattr(link, owner_column), mapping[getattr(link, column)].pk) for link in links
+        }
+        through.objects.filter(pk__in=[link.pk for link in links]).delete()
+        existing = set(
+            through.objects.filter(**{f"{column}__in": [pk for _, pk in wanted]}).values_list(
+                owner_column, column
+            )
+        )
+        through.objects.bulk_create(
+            through(**{owner_column: owner, column: target})
+            for owner, target in sorted(wanted - existing)
+        )
+
+    # Progress reported on the live version's action while the revision was drafted.
+    for old_pk, old in old_actions.items():
+        if old.objective.plan.status != Plan.Status.APPROVED:
+            continue
+        action = new_action[old_pk]
+        progress = (old.state, old.percent_complete, old.completed_on)
+        if (action.state, action.percent_complete, action.completed_on) != progress:
+            action.state, action.percent_complete, action.completed_on = progress
+            save_audited(
+                action,
+                by=by,
+                reason=f"Progress carried from version {old.objective.plan.version}",
+            )
 
 
 UNFINISHED = (

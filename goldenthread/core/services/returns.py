@@ -20,6 +20,7 @@ from goldenthread.core.models import (
     ActionUpdate,
     CorrectiveAction,
     Indicator,
+    NotificationKind,
     Partnership,
     ReportingRound,
     Result,
@@ -31,10 +32,12 @@ from goldenthread.core.models import (
 )
 from goldenthread.core.models.fields import check_bounds
 from goldenthread.core.monitoring import due_periods, return_contents
-from goldenthread.rules import ActionState, Frequency, Period, Rag
+from goldenthread.rules import ActionState, Frequency, Period, Rag, long_date
 
 from . import save_audited
+from .corrective_actions import record_progress_in_return, tell_owner
 from .finance import record_spend
+from .notifications import leads_of, notify
 
 
 class ReturnConflict(Exception):
@@ -60,10 +63,17 @@ def _ensure_editable(ret: Return) -> None:
 
 @transaction.atomic
 def open_quarter(
-    *, period: Period, by: User, deadline: datetime.date | None = None
+    *, period: Period, by: User, deadline: datetime.date | None = None, early: bool = False
 ) -> ReportingRound:
     """Open a quarter for every partnership at once. Running it again adds returns for
-    partnerships created since, and changes nothing else."""
+    partnerships created since, and changes nothing else.
+
+    A quarter that has not ended yet (its last day included) opens only with `early`: the
+    performance team has confirmed it, because opening one early moves every partnership
+    on to a quarter still under way. A quarter already open needs no confirmation.
+
+    The round comes back with `opened_now` (False when the quarter was already open) and
+    `returns_added` (how many partnerships got a return), so callers can say which."""
     require_performance_team(by, refusal="Only the council performance team opens a quarter.")
     if period.frequency != Frequency.QUARTERLY:
         raise ValidationError(
@@ -72,10 +82,19 @@ def open_quarter(
     deadline = deadline or default_deadline(period)
     if deadline <= period.end:
         raise ValidationError({"deadline": "The deadline must fall after the quarter ends."})
-    round_, _ = ReportingRound.objects.get_or_create(
+    already_open = ReportingRound.objects.filter(period=period).exists()
+    if not already_open and not early and timezone.localdate() <= period.end:
+        raise ValidationError(
+            {
+                "early": f"{period.label} has not ended yet: it ends on "
+                f"{long_date(period.end)}. Confirm that you want to open it early."
+            }
+        )
+    round_, created = ReportingRound.objects.get_or_create(
         period=period, defaults={"deadline": deadline, "opened_by": by}
     )
     have = set(round_.returns.values_list("partnership_id", flat=True))
+    added = 0
     # A closed partnership reports no more: no new returns for it.
     for partnership in Partnership.objects.exclude(pk__in=have).filter(closed_on__isnull=True):
         save_audited(
@@ -83,6 +102,8 @@ def open_quarter(
             by=by,
             reason=f"{period.label} opened",
         )
+        added += 1
+    round_.opened_now, round_.returns_added = created, added
     return round_
 
 
@@ -104,6 +125,15 @@ class CorrectiveInput:
     description: str
     owner_id: int | None
     due_date: datetime.date | None
+
+
+@dataclass(frozen=True)
+class CorrectiveProgressInput:
+    """How a corrective action of an earlier quarter is going, given in this return."""
+
+    corrective_action_id: int
+    status: str
+    progress: str
 
 
 @dataclass(frozen=True)
@@ -264,24 +294,59 @@ def _forget_drafts(ret: Return, written: Sequence[Result]) -> None:
 
 
 def _save_corrective(ret: Return, by: User, rows: Sequence[CorrectiveInput]) -> None:
-    existing = {(c.indicator_id, c.period): c for c in ret.corrective_actions.all()}
+    existing = {
+        (c.indicator_id, c.period): c
+        for c in ret.corrective_actions.select_related("indicator", "ret__partnership")
+    }
     for row in rows:
         current = existing.get((row.indicator_id, row.period))
         if not row.description.strip() and row.owner_id is None and row.due_date is None:
             if current is not None:
+                if current.updates.exists():
+                    # Its progress is part of the record: it is closed, not removed.
+                    raise ValidationError(
+                        f"The corrective action for {current.indicator.code} "
+                        f"{current.period.label} has progress reported since: close it on "
+                        "its own page instead of removing it."
+                    )
                 current._history_user = by
                 current.delete()
             continue
         item = current or CorrectiveAction(
             ret=ret, indicator_id=row.indicator_id, period=row.period
         )
-        item.description, item.owner_id, item.due_date, item.by = (
-            row.description.strip(),
-            row.owner_id,
-            row.due_date,
-            by,
+        before = (item.description, item.owner_id, item.due_date) if current else None
+        after = (row.description.strip(), row.owner_id, row.due_date)
+        if before == after:
+            continue  # saving the page again is not a change to record
+        item.description, item.owner_id, item.due_date = after
+        item.by = by
+        save_audited(item, by=by, reason=f"{ret.period.label} return")
+        if row.owner_id is not None and (before is None or before[1] != row.owner_id):
+            # Given to someone new: they are told, once per owner.
+            tell_owner(item, given_by=by)
+
+
+def _save_corrective_progress(
+    ret: Return, by: User, rows: Sequence[CorrectiveProgressInput]
+) -> None:
+    """Progress on corrective actions of earlier quarters, given in this return."""
+    if not rows:
+        return
+    wanted = {row.corrective_action_id: row for row in rows}
+    found = {
+        ca.pk: ca
+        for ca in CorrectiveAction.objects.filter(pk__in=wanted).select_related(
+            "indicator", "ret__partnership", "ret__round"
         )
-        save_audited(item, by=by)
+    }
+    if set(found) != set(wanted):
+        raise PermissionDenied("That corrective action does not exist.")
+    record_progress_in_return(
+        ret=ret,
+        by=by,
+        rows=[(found[pk], row.status, row.progress) for pk, row in wanted.items()],
+    )
 
 
 def _save_actions(ret: Return, by: User, rows: Sequence[ActionInput]) -> None:
@@ -352,6 +417,7 @@ def save_return(
     version: int | None,
     results: Sequence[ResultInput] = (),
     corrective: Sequence[CorrectiveInput] = (),
+    corrective_progress: Sequence[CorrectiveProgressInput] = (),
     actions: Sequence[ActionInput] = (),
     reviews: Sequence[ReviewInput] = (),
     spend: Decimal | None = None,
@@ -389,6 +455,7 @@ def save_return(
         ) from error
     _write_results(ret, by, results)
     _save_corrective(ret, by, corrective)
+    _save_corrective_progress(ret, by, corrective_progress)
     _save_actions(ret, by, actions)
     _save_reviews(ret, by, reviews)
     if spend is not None and lead:
@@ -407,7 +474,8 @@ class Problem:
 def submission_problems(ret: Return) -> list[Problem]:
     """Every due result reported or marked not available with a reason; every red or
     amber result explained; every red result with a corrective action that has an
-    owner, a due date and says what will change."""
+    owner, a due date and says what will change; progress given on every corrective
+    action of an earlier quarter not yet closed."""
     contents = return_contents(ret)
     problems = []
     for due in contents.results:
@@ -434,6 +502,18 @@ def submission_problems(ret: Return) -> list[Problem]:
                     f"result-{due.key}",
                     f"{name} is red: add a corrective action saying what will change, "
                     "who owns it and by when.",
+                )
+            )
+    for asked in contents.corrective:
+        if asked.ca.status == CorrectiveAction.Status.CLOSED:
+            continue
+        if asked.update is None or not asked.update.progress.strip():
+            problems.append(
+                Problem(
+                    f"id_{asked.key}progress",  # the box on the return page
+                    f"Corrective action for {asked.ca.indicator.code} "
+                    f"{asked.ca.period.label} (from the {asked.ca.ret.period.label} return): "
+                    "give its status and say how it is going.",
                 )
             )
     if ret.draft:
@@ -463,6 +543,24 @@ def submit_return(*, ret: Return, by: User) -> Return:
 DECIDE = "Only the council performance team signs off returns."
 
 
+def _return_name(ret: Return) -> str:
+    return f"{ret.partnership.name} {ret.period.label} return"
+
+
+def _tell_partnership(ret: Return, by: User, kind: str, subject: str, body: str) -> None:
+    """The performance team's decision goes to the partnership's leads and to whoever
+    submitted the return: they are the ones who act on it."""
+    notify(
+        [*leads_of(ret.partnership), ret.submitted_by],
+        kind=kind,
+        subject=subject,
+        body=body,
+        url=ret.get_absolute_url(),
+        partnership=ret.partnership,
+        exclude=by,
+    )
+
+
 @transaction.atomic
 def sign_off_return(*, ret: Return, by: User) -> Return:
     require_performance_team(by, partnership=ret.partnership, refusal=DECIDE)
@@ -474,7 +572,15 @@ def sign_off_return(*, ret: Return, by: User) -> Return:
         timezone.now(),
         "",
     )
-    return save_audited(ret, by=by, reason="Signed off")
+    save_audited(ret, by=by, reason="Signed off")
+    _tell_partnership(
+        ret,
+        by,
+        NotificationKind.RETURN_SIGNED_OFF,
+        f"The {_return_name(ret)} was signed off",
+        f"Signed off by {by} of the council performance team.",
+    )
+    return ret
 
 
 @transaction.atomic
@@ -492,7 +598,15 @@ def return_for_changes(*, ret: Return, by: User, reason: str) -> Return:
         timezone.now(),
         reason.strip(),
     )
-    return save_audited(ret, by=by, reason=f"Returned: {reason.strip()}")
+    save_audited(ret, by=by, reason=f"Returned: {reason.strip()}")
+    _tell_partnership(
+        ret,
+        by,
+        NotificationKind.RETURN_RETURNED,
+        f"The {_return_name(ret)} was sent back for changes",
+        f"What needs to change, from {by} of the council performance team:\n{ret.returned_reason}",
+    )
+    return ret
 
 
 @transaction.atomic

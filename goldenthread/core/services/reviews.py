@@ -8,7 +8,8 @@ action keeps the meeting in `raised_at` and its history says which meeting raise
 
 Who may do what (goldenthread.core.reviews says why): leads and members record a meeting,
 and its recorder or a lead changes it; leads, members and the performance team comment;
-anyone who may see the partnership gives feedback, and its leads answer it.
+anyone who may see the partnership gives feedback, and its leads or the performance
+team answer it.
 """
 
 import datetime
@@ -17,14 +18,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from goldenthread.core.access import Need, may_comment, require
+from goldenthread.core.access import Need, may_answer_feedback, may_comment, require, require_open
 from goldenthread.core.models import (
     Action,
     Attendee,
     Comment,
     Feedback,
+    NotificationKind,
     Objective,
     Partnership,
     ReviewMeeting,
@@ -43,6 +46,7 @@ from goldenthread.core.reviews import (
 from goldenthread.rules import Frequency, Period
 
 from . import save_audited
+from .notifications import leads_of, may_see, mentioned, notify
 from .plans import all_refs, next_ref
 
 
@@ -280,20 +284,60 @@ COMMENT_REFUSAL = (
 
 
 @transaction.atomic
-def add_comment(*, on: Commentable, by: User, body: str) -> Comment:
+def add_comment(
+    *, on: Commentable, by: User, body: str, addressed_to: User | None = None
+) -> Comment:
     """A comment on an indicator, an action or a return. The comment is its own record
-    (who, when, what) and is never edited."""
+    (who, when, what) and is never edited. The person it is addressed to, and anyone it
+    mentions by @username, is told — if they may see the partnership."""
     kind, partnership = comment_subject(on)
     if not may_comment(by, partnership):
         raise PermissionDenied(COMMENT_REFUSAL)
+    if addressed_to is not None and not may_see(partnership).filter(pk=addressed_to.pk).exists():
+        raise ValidationError(
+            {"addressed_to": f"Choose someone who can see {partnership.name}'s comments"}
+        )
     comment = Comment(
         partnership=partnership,
         author=by,
+        addressed_to=addressed_to,
         body=_text(body, "body", "Enter your comment"),
         **{COMMENT_FIELD[kind]: on},
     )
     comment.save()
+    _tell_about_comment(comment, kind, on, by)
     return comment
+
+
+def _tell_about_comment(comment: Comment, kind: str, on: Commentable, by: User) -> None:
+    if kind == "indicator":
+        what = f"{on.code} {on.title}"
+    elif kind == "action":
+        what = f"action {on.ref} {on.title}"
+    else:
+        what = f"the {on.period.label} return"
+    where = f"{what} ({comment.partnership.name})"
+    url = reverse(f"{kind}_comment", args=[on.pk]) + "#comments"
+    if comment.addressed_to is not None:
+        notify(
+            [comment.addressed_to],
+            kind=NotificationKind.COMMENT,
+            subject=f"{by} addressed a comment to you on {where}",
+            body=comment.body,
+            url=url,
+            partnership=comment.partnership,
+            exclude=by,
+        )
+    notify(
+        # The person it is addressed to is told once, above.
+        [p for p in mentioned(comment.body, comment.partnership) if p != comment.addressed_to],
+        kind=NotificationKind.COMMENT,
+        subject=f"{by} mentioned you in a comment on {where}",
+        body=comment.body,
+        url=url,
+        partnership=comment.partnership,
+        exclude=by,
+    )
 
 
 @transaction.atomic
@@ -308,15 +352,40 @@ def give_feedback(*, partnership: Partnership, by: User, body: str, about: str =
         body=_text(body, "body", "Enter your feedback"),
     )
     feedback.save()
+    about = f" about {feedback.about}" if feedback.about else ""
+    notify(
+        leads_of(partnership),
+        kind=NotificationKind.FEEDBACK_RECEIVED,
+        subject=f"{by} gave {partnership.name} feedback{about}",
+        body=feedback.body,
+        url=reverse("feedback_answer", args=[feedback.pk]),
+        partnership=partnership,
+        exclude=by,
+    )
     return feedback
+
+
+ANSWER_REFUSAL = "Only the partnership's leads and the council performance team answer feedback."
 
 
 @transaction.atomic
 def answer_feedback(*, feedback: Feedback, by: User, answer: str) -> Feedback:
-    """The lead's answer. Answering again replaces it, with the new who and when."""
-    require(by, feedback.partnership, Need.LEAD)
+    """The answer of a lead or of the performance team. Answering again replaces it, with
+    the new who and when; the person who gave the feedback is told."""
+    require_open(feedback.partnership)
+    if not may_answer_feedback(by, feedback.partnership):
+        raise PermissionDenied(ANSWER_REFUSAL)
     feedback.answer = _text(answer, "answer", "Enter your answer")
     feedback.answered_by = by
     feedback.answered_at = timezone.now()
     feedback.save(update_fields=["answer", "answered_by", "answered_at"])
+    notify(
+        [feedback.author],
+        kind=NotificationKind.FEEDBACK_ANSWERED,
+        subject=f"{by} answered your feedback to {feedback.partnership.name}",
+        body=feedback.answer,
+        url=reverse("feedback_list", args=[feedback.partnership_id]),
+        partnership=feedback.partnership,
+        exclude=by,
+    )
     return feedback

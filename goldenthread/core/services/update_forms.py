@@ -10,15 +10,17 @@ from collections.abc import Mapping
 from concurrency.exceptions import RecordModifiedError
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.core.access import Need, require, require_performance_team
-from goldenthread.core.models import AnnualUpdateForm, Partnership, User
+from goldenthread.core.models import AnnualUpdateForm, NotificationKind, Partnership, User
 from goldenthread.core.models.fields import TEXT
 from goldenthread.rules import Requirement
 from goldenthread.rules.inputs import text_problem
 
 from . import financial_year, save_audited
+from .notifications import leads_of, notify
 
 TEXT_FIELDS = (
     "membership_changes",
@@ -180,7 +182,15 @@ def accept_update_form(*, form: AnnualUpdateForm, by: User) -> AnnualUpdateForm:
     _ensure_submitted(form)
     form.status = AnnualUpdateForm.Status.ACCEPTED
     form.decided_by, form.decided_at, form.returned_reason = by, timezone.now(), ""
-    return save_audited(form, by=by, reason="Accepted")
+    save_audited(form, by=by, reason="Accepted")
+    _tell_partnership(
+        form,
+        by,
+        NotificationKind.FORM_ACCEPTED,
+        f"The {_form_name(form)} was accepted",
+        f"Accepted by {by} of the council performance team.",
+    )
+    return form
 
 
 @transaction.atomic
@@ -192,4 +202,29 @@ def return_update_form(*, form: AnnualUpdateForm, by: User, reason: str) -> Annu
         raise ValidationError({"reason": "Say what needs to change, so it can be put right"})
     form.status = AnnualUpdateForm.Status.RETURNED
     form.decided_by, form.decided_at, form.returned_reason = by, timezone.now(), reason
-    return save_audited(form, by=by, reason=f"Returned: {reason}")
+    save_audited(form, by=by, reason=f"Returned: {reason}")
+    _tell_partnership(
+        form,
+        by,
+        NotificationKind.FORM_RETURNED,
+        f"The {_form_name(form)} was sent back for changes",
+        f"What needs to change, from {by} of the council performance team:\n{reason}",
+    )
+    return form
+
+
+def _form_name(form: AnnualUpdateForm) -> str:
+    return f"{form.partnership.name} annual update form for {financial_year(form.year).label}"
+
+
+def _tell_partnership(form: AnnualUpdateForm, by: User, kind: str, subject: str, body: str) -> None:
+    """The decision goes to the partnership's leads and whoever submitted the form."""
+    notify(
+        [*leads_of(form.partnership), form.submitted_by],
+        kind=kind,
+        subject=subject,
+        body=body,
+        url=reverse("update_form", args=[form.partnership_id, form.year]),
+        partnership=form.partnership,
+        exclude=by,
+    )

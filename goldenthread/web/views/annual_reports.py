@@ -1,12 +1,13 @@
 """The annual performance summary report of a partnership's financial year: the web page,
 its PDF and Word files, the lead link officer's commentary, publishing and corrections.
 
-Who sees what: the partnership's leads and members see the draft, worked out from the data
-as it is now (a preview that changes when the data does); everyone who may see the
-partnership (viewers and the council performance team too) sees the published editions,
-drawn from what was stored when each was published. Only leads comment, publish and
-correct. `?edition=N` chooses an edition; without it, leads and members see the draft
-when there is one (or nothing is published yet), everyone else the latest edition.
+Who sees what: the partnership's leads and members, and the council performance team,
+see the draft (access.may_preview), worked out from the data as it is now (a preview that
+changes when the data does); everyone who may see the partnership (viewers too) sees the
+published editions, drawn from what was stored when each was published. Only leads
+comment, publish and correct. `?edition=N` chooses an edition; without it, those who may
+preview see the draft when there is one (or nothing is published yet), everyone else the
+latest edition.
 """
 
 from dataclasses import dataclass
@@ -175,10 +176,11 @@ def _file(request: HttpRequest, partnership_id: int, year: int, kind: str) -> Ht
     return _download(data, PDF if kind == "pdf" else DOCX, choice.content.filename(kind))
 
 
-# Declared "member": in a year with nothing published only leads and members may open it
-# (the draft); once a year is published, everyone who may see the partnership may.
+# Declared "member_or_performance": in a year with nothing published only leads, members
+# and the performance team may open it (the draft); once a year is published, everyone who
+# may see the partnership may.
 @login_required
-@minimum_role("member")
+@minimum_role("member_or_performance")
 @require_GET
 def annual_report_pdf_view(request: HttpRequest, partnership_id: int, year: int) -> HttpResponse:
     """The edition shown on the page as a tagged A4 PDF: the stored file of a published
@@ -187,7 +189,7 @@ def annual_report_pdf_view(request: HttpRequest, partnership_id: int, year: int)
 
 
 @login_required
-@minimum_role("member")
+@minimum_role("member_or_performance")
 @require_GET
 def annual_report_docx_view(request: HttpRequest, partnership_id: int, year: int) -> HttpResponse:
     return _file(request, partnership_id, year, "docx")

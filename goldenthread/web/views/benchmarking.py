@@ -27,6 +27,7 @@ from goldenthread.core.benchmarking import (
     home_area_code,
     imported_series,
 )
+from goldenthread.core.charts import every_period
 from goldenthread.core.charts.benchmark import benchmark_chart
 from goldenthread.core.models import ComparatorGroup, Indicator
 from goldenthread.core.services.benchmarking import set_comparator_group
@@ -158,7 +159,12 @@ def indicator_benchmark(request: HttpRequest, indicator_id: int) -> HttpResponse
             "choice_form": choice_form,
             "usual_form": usual_form,
             "rows": rows,
-            "table_rows": [(row, distance_text(indicator, row.result)) for row in reversed(rows)],
+            # Every period the chart shows, latest first; a period with no figures at all
+            # is the chart's gap, and its row says so.
+            "table_rows": [
+                (period, row, distance_text(indicator, row.result) if row else "")
+                for period, row in reversed(every_period(rows))
+            ],
             "chart_query": f"?group={group.pk}" if group else "",
             "our_name": OUR_RESULT,
             "home_area_code": home_area_code(),

@@ -2,6 +2,8 @@
 partnership reads them; leads, members and the council performance team add to them (a
 viewer gives the lead feedback instead, in feedback.py)."""
 
+from collections.abc import Iterable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +19,7 @@ from goldenthread.core.access import (
     get_indicator_for_user,
     get_return_for_user,
 )
-from goldenthread.core.models import Comment
+from goldenthread.core.models import Comment, User
 from goldenthread.core.reviews import Commentable, comment_thread
 from goldenthread.core.services import reviews as services
 from goldenthread.web.decorators import minimum_role
@@ -32,6 +34,16 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter your comment"},
     )
+    addressed_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Address it to (optional)",
+        error_messages={"invalid_choice": "Choose someone from the list, or no one"},
+    )
+
+    def __init__(self, *args, people: Iterable[User] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].queryset = User.objects.filter(pk__in=[p.pk for p in people])
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -55,10 +67,15 @@ def _comment_page(request: HttpRequest, on: Commentable, heading: str, back_url:
                 "Leads, members and the council performance team comment; as a viewer, "
                 "give the lead your feedback instead."
             )
-        form = CommentForm(request.POST)
+        form = CommentForm(request.POST, people=thread.people)
         if form.is_valid():
             try:
-                services.add_comment(on=on, by=request.user, body=form.cleaned_data["body"])
+                services.add_comment(
+                    on=on,
+                    by=request.user,
+                    body=form.cleaned_data["body"],
+                    addressed_to=form.cleaned_data["addressed_to"],
+                )
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -67,6 +84,8 @@ def _comment_page(request: HttpRequest, on: Commentable, heading: str, back_url:
         # Keep what was typed, with its message, and where to go back to afterwards.
         thread.body = request.POST.get("body", "")
         thread.error = next(iter(form.errors.get("body", [])), "")
+        thread.addressed_to = request.POST.get("addressed_to", "")
+        thread.addressed_to_error = next(iter(form.errors.get("addressed_to", [])), "")
         comment_next = _safe_next(request)
     return render(
         request,

@@ -1,5 +1,6 @@
 """The council-wide view: every partnership on one page for the performance team, with
-filters by strategic outcome and organisation (a plain GET form: no JavaScript needed)."""
+filters by strategic outcome and organisation and a choice of the quarter whose returns
+it shows (a plain GET form: no JavaScript needed; the choice stays in the address)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,11 +22,18 @@ from goldenthread.core.council import (
     outcome_choices,
     with_outcomes_beneath,
 )
-from goldenthread.core.models import Organisation, Outcome
+from goldenthread.core.models import Organisation, Outcome, ReportingRound
+from goldenthread.rules import Frequency, Period, PeriodError, long_date
 from goldenthread.web.decorators import minimum_role
 
 
 class CouncilFilterForm(forms.Form):
+    quarter = forms.ChoiceField(
+        label="Quarter",
+        required=False,
+        help_text="Whose returns to show. Unless you choose, the latest quarter whose "
+        "deadline has passed.",
+    )
     outcome = forms.ChoiceField(
         label="Strategic outcome",
         required=False,
@@ -37,8 +45,18 @@ class CouncilFilterForm(forms.Form):
         help_text="Partnerships it leads or is a member of.",
     )
 
-    def __init__(self, *args, outcomes: list[Outcome], organisations: list[Organisation], **kw):
+    def __init__(
+        self,
+        *args,
+        outcomes: list[Outcome],
+        organisations: list[Organisation],
+        rounds: list[ReportingRound] = (),
+        **kw,
+    ):
         super().__init__(*args, **kw)
+        self.fields["quarter"].choices = [
+            (r.period.label, f"{r.period.label} (deadline {long_date(r.deadline)})") for r in rounds
+        ]
         groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
         for outcome in outcomes:
             group = groups.setdefault(outcome.strategic_plan_id, (outcome.strategic_plan.title, []))
@@ -141,19 +159,28 @@ def council_view(request: HttpRequest) -> HttpResponse:
     # A value that is not among the choices (an old link, a typo) is ignored: the page
     # shows every partnership rather than an error.
     chosen = {name: asked.cleaned_data.get(name, "") for name in asked.fields}
+    # The quarter's choices are the rounds opened, read with the page's data: parse it
+    # here, and let the read fall back to the default for anything not opened.
+    quarter = _quarter(request.GET.get("quarter", ""))
     outcome = next((o for o in outcomes if str(o.pk) == chosen["outcome"]), None)
     organisation = next((o for o in organisations if str(o.pk) == chosen["organisation"]), None)
     overview = council_overview(
         today=today,
         outcome_ids=with_outcomes_beneath(outcomes, outcome.pk) if outcome else None,
         organisation_id=organisation.pk if organisation else None,
+        quarter=quarter,
     )
+    if overview.round:
+        chosen["quarter"] = overview.round.period.label
     return render(
         request,
         "web/council/overview.html",
         {
             "form": CouncilFilterForm(
-                initial=chosen, outcomes=outcomes, organisations=organisations
+                initial=chosen,
+                outcomes=outcomes,
+                organisations=organisations,
+                rounds=overview.rounds,
             ),
             "overview": overview,
             "table": table_rows(
@@ -165,6 +192,16 @@ def council_view(request: HttpRequest) -> HttpResponse:
             "today": today,
         },
     )
+
+
+def _quarter(text: str) -> Period | None:
+    """The quarter asked for in the address; anything else (an old link, a typo, a
+    month) is no choice at all, so the page shows the default rather than an error."""
+    try:
+        period = Period.parse(text[:30])
+    except PeriodError:
+        return None
+    return period if period.frequency == Frequency.QUARTERLY else None
 
 
 urlpatterns = [

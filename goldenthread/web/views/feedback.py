@@ -1,16 +1,21 @@
 """Feedback from anyone who may see a partnership (it is how viewers, such as stakeholders
-and residents' representatives, take part), and the lead's answers."""
+and residents' representatives, take part), and the answers of its leads or the council
+performance team."""
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
-from goldenthread.core.access import Need, allows, get_feedback_for_user, get_partnership_for_user
+from goldenthread.core.access import (
+    get_feedback_for_user,
+    get_partnership_for_user,
+    may_answer_feedback,
+)
 from goldenthread.core.models import Feedback
 from goldenthread.core.reviews import feedback_counts, sees_all_feedback, visible_feedback
 from goldenthread.core.services import reviews as services
@@ -61,7 +66,7 @@ def feedback_list(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "feedback": list(visible_feedback(request.user, partnership)),
             "sees_all": sees_all,
             "counts": feedback_counts(partnership) if sees_all else None,
-            "can_answer": allows(request.user, partnership, Need.LEAD),
+            "can_answer": may_answer_feedback(request.user, partnership),
         },
     )
 
@@ -88,10 +93,12 @@ def feedback_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 
 @login_required
-@minimum_role("lead")
+@minimum_role("lead_or_performance")
 @require_http_methods(["GET", "POST"])
 def feedback_answer(request: HttpRequest, feedback_id: int) -> HttpResponse:
-    feedback = get_feedback_for_user(request.user, feedback_id, need=Need.LEAD)
+    feedback = get_feedback_for_user(request.user, feedback_id)
+    if not may_answer_feedback(request.user, feedback.partnership):
+        raise PermissionDenied(services.ANSWER_REFUSAL)
     form = AnswerForm(posted(request), initial={"answer": feedback.answer})
     if request.method == "POST" and form.is_valid():
         try:

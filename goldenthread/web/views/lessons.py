@@ -6,7 +6,7 @@ indicator pages are in templates/web/lessons/, fed by goldenthread.core.improvem
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -28,6 +28,7 @@ from goldenthread.core.lessons import (
     lesson_objectives,
     lesson_problems,
     lesson_tags,
+    may_share,
     normalise_tags,
     search_lessons,
     search_words,
@@ -46,7 +47,12 @@ from goldenthread.core.models import (
 from goldenthread.core.performance import indicator_history
 from goldenthread.core.risks import possible_owners
 from goldenthread.core.services.improvement import close_improvement_plan, start_improvement_plan
-from goldenthread.core.services.lessons import record_lesson, update_lesson
+from goldenthread.core.services.lessons import (
+    SHARE_REFUSAL,
+    record_lesson,
+    share_lesson,
+    update_lesson,
+)
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import (
     DATE_FORMATS,
@@ -155,6 +161,14 @@ class LessonForm(forms.Form):
         super().__init__(*args, **kw)
         self.partnership = partnership
         self.fields["objectives"].queryset = lesson_objectives(partnership, lesson)
+
+    shared = forms.BooleanField(
+        label="Share with every partnership",
+        required=False,
+        help_text="Every partnership in the council can then find and read it, with "
+        "the name of this partnership beside it. Leave it unticked to keep it to "
+        "the people who can see this partnership.",
+    )
 
     def clean_tags(self) -> list[str]:
         return normalise_tags(self.cleaned_data["tags"])
@@ -406,22 +420,55 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @minimum_role("viewer")
 @require_GET
 def lesson_detail(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """A shared lesson is read by anyone signed in; for someone outside its partnership
+    the page links to nothing of that partnership (they could not open it)."""
     lesson = get_lesson_for_user(request.user, lesson_id)
     history = list(lesson.history.select_related("history_user").order_by("history_date"))
+    insider = allows(request.user, lesson.partnership, Need.VIEW)
     return render(
         request,
         "web/lessons/detail.html",
         {
             "lesson": lesson,
-            "partnership": lesson.partnership,
+            "partnership": lesson.partnership if insider else None,
+            "from_partnership": lesson.partnership,
+            "insider": insider,
             "objectives": lesson.objectives.select_related("plan").order_by(
                 "-plan__version", "order", "ref"
             ),
             "recorded": history[0] if history else None,
             "changed": history[-1] if len(history) > 1 else None,
             "can_edit": allows(request.user, lesson.partnership, Need.EDIT, lesson.created_by_id),
+            "can_share": may_share(request.user, lesson),
         },
     )
+
+
+@login_required
+@minimum_role("owner_or_performance")
+@require_http_methods(["GET", "POST"])
+def lesson_share(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Share the lesson with every partnership, or stop sharing it: the author, a lead,
+    or the performance team (core.lessons.may_share; the service checks again). GET
+    asks to confirm; the lesson's page posts here directly."""
+    lesson = get_lesson_for_user(request.user, lesson_id)
+    if not may_share(request.user, lesson):
+        raise PermissionDenied(SHARE_REFUSAL)
+    if request.method == "GET":
+        return render(
+            request,
+            "web/lessons/share.html",
+            {"lesson": lesson, "partnership": lesson.partnership},
+        )
+    shared = request.POST.get("shared") == "yes"
+    share_lesson(lesson=lesson, by=request.user, shared=shared)
+    messages.success(
+        request,
+        f"The lesson “{lesson.title}” is shared with every partnership"
+        if shared
+        else f"The lesson “{lesson.title}” is no longer shared with other partnerships",
+    )
+    return redirect("lesson_detail", lesson_id=lesson.pk)
 
 
 # --- Improvement plans ------------------------------------------------------------------
@@ -535,6 +582,7 @@ urlpatterns = [
     path("partnerships/<int:partnership_id>/lessons/new/", lesson_create, name="lesson_create"),
     path("lessons/<int:lesson_id>/", lesson_detail, name="lesson_detail"),
     path("lessons/<int:lesson_id>/edit/", lesson_edit, name="lesson_edit"),
+    path("lessons/<int:lesson_id>/share/", lesson_share, name="lesson_share"),
     path(
         "indicators/<int:indicator_id>/improvement/new/",
         improvement_create,

@@ -6,11 +6,12 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from goldenthread.core import corrective_actions
 from goldenthread.core.access import get_indicator_for_user, get_partnership_for_user, role_in
 from goldenthread.core.analysis import indicator_analysis
 from goldenthread.core.annual_report import report_years
 from goldenthread.core.benchmarking import benchmark_summary
-from goldenthread.core.charts import history
+from goldenthread.core.charts import every_period, history
 from goldenthread.core.compliance import compliance_context
 from goldenthread.core.improvement import highlights, improvement_banner
 from goldenthread.core.monitoring import what_i_owe
@@ -20,8 +21,9 @@ from goldenthread.core.performance import (
     partnership_summaries,
     plan_objectives,
 )
-from goldenthread.core.reviews import comment_thread
+from goldenthread.core.reviews import comment_thread, feedback_waiting
 from goldenthread.web.views.finance import summary_for
+from goldenthread.web.views.process_changes import process_change_context
 
 
 @login_required
@@ -37,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "summaries": summaries,
             "has_demo": any(s.partnership.is_demo for s in summaries),
             "owed": owed,
+            "feedback_waiting": feedback_waiting(request.user),
+            "corrective_owned": corrective_actions.owned_by(request.user, today),
             "today": today,
         },
     )
@@ -78,6 +82,8 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "indicator": indicator,
             "partnership": indicator.partnership,
             "rows": rows,
+            # The table beside the chart: every period the chart shows, gaps too.
+            "table_rows": every_period(rows),
             "analysis": indicator_analysis(indicator, rows, timezone.localdate()),
             "improvement_banner": improvement_banner(
                 request.user, indicator.partnership, today=timezone.localdate(), indicator=indicator
@@ -85,6 +91,8 @@ def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "comment_thread": comment_thread(request.user, indicator),
             "benchmark_summary": benchmark_summary(indicator),
             "objectives": indicator.objectives.select_related("plan").order_by("-plan__version"),
+            "corrective_lines": corrective_actions.of_indicator(indicator, timezone.localdate()),
+            **process_change_context(request.user, indicator, rows),
         },
     )
 

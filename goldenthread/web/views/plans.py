@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 
+from goldenthread.core import corrective_actions
 from goldenthread.core.access import Need, allows, get_partnership_for_user, get_plan_for_user
 from goldenthread.core.models import Action, Plan
 from goldenthread.core.planning import compare, plan_tree, smart_report
@@ -78,6 +79,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = request.user
     partnership = plan.partnership
     tree = plan_tree(plan)
+    plan_indicators = {line.indicator.pk for node in tree for line in node.indicators}
     lead = allows(user, partnership, Need.LEAD)
     return render(
         request,
@@ -107,6 +109,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             },
             "waivers": plan.smart_waivers.select_related("recorded_by"),
             "report": smart_report(plan, timezone.localdate()),
+            "corrective_lines": [
+                line
+                for line in corrective_actions.of_partnership(partnership.pk, timezone.localdate())
+                if line.ca.indicator_id in plan_indicators
+            ],
         },
     )
 

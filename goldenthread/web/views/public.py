@@ -2,8 +2,10 @@
 
 A partnership that has turned its public page on shows, to anyone and without signing
 in, exactly its published indicators (title, definition, recent results against targets,
-a chart) and its published annual reports (the stored PDFs) — and nothing else: no
-people, plans, actions, risks, returns, comments, feedback, lessons or drafts. The public
+a chart, and the commentary on each red result), its published annual reports (the
+stored PDFs) and its published success stories — and nothing else: no people, plans,
+actions, risks, returns, comments, feedback, lessons or drafts. /public/ lists every
+partnership that publishes anything (core.public.public_partnerships). The public
 views read only those few fields, so nothing else can slip onto the page; a partnership
 without a public page, an unpublished report or another partnership's report is a 404.
 """
@@ -23,12 +25,14 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import Need, get_partnership_for_user
+from goldenthread.core.charts import NO_RESULT
 from goldenthread.core.charts.report import TrendChart, period_trend
 from goldenthread.core.models import AnnualReport, Indicator, Partnership
 from goldenthread.core.monitoring import published_results
 from goldenthread.core.performance import indicator_history
+from goldenthread.core.public import public_partnerships, published_stories
 from goldenthread.core.services import annual_reports as services
-from goldenthread.rules import Polarity, year_label
+from goldenthread.rules import Polarity, Rag, year_label
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import posted
 
@@ -123,6 +127,9 @@ class PublicRow:
     result: str
     target: str
     rag: str
+    # Why a red result is off target and what is being done, as written in the signed-off
+    # return it was published from; "" for every other result.
+    commentary: str = ""
 
 
 @dataclass
@@ -135,14 +142,21 @@ class PublicIndicator:
     rows: list[PublicRow]
     chart: TrendChart
 
+    @property
+    def red_notes(self) -> list[PublicRow]:
+        """The red results with their published commentary, in period order."""
+        return [r for r in self.rows if r.commentary]
+
 
 def _public_indicator(indicator: Indicator) -> PublicIndicator:
     history = indicator_history(indicator)
     chart = period_trend(indicator, history)
-    shown = {p.label for p in chart.points}
+    by_label = {row.period.label: row for row in history}
     rows = []
-    for row in history:
-        if row.period.label not in shown:
+    for point in chart.points:
+        row = by_label.get(point.label)
+        if row is None:  # the chart's gap: no target or result for the period
+            rows.append(PublicRow(period=point.label, result=NO_RESULT, target="–", rag="grey"))
             continue
         target = "–"
         if row.target:
@@ -151,10 +165,21 @@ def _public_indicator(indicator: Indicator) -> PublicIndicator:
                 target += f" to {indicator.format_value(row.target.upper)}"
         if row.result is not None and row.result.not_available:
             result = "Not available"
+        elif row.actual is None:
+            result = NO_RESULT
         else:
             result = indicator.format_value(row.actual)
+        commentary = ""
+        if row.rag is Rag.RED and row.result is not None:
+            commentary = row.result.commentary.strip()
         rows.append(
-            PublicRow(period=row.period.label, result=result, target=target, rag=row.rag.value)
+            PublicRow(
+                period=row.period.label,
+                result=result,
+                target=target,
+                rag=row.rag.value,
+                commentary=commentary,
+            )
         )
     return PublicIndicator(
         code=indicator.code,
@@ -178,9 +203,9 @@ class PublicReport:
 
 @require_GET
 def public_partnership(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    """No sign-in: anyone may read a public partnership's published indicators and
-    reports, with only the results that are confirmed (core.monitoring.published_results).
-    Six queries."""
+    """No sign-in: anyone may read a public partnership's published indicators, reports
+    and success stories, with only the results that are confirmed
+    (core.monitoring.published_results). Eight queries."""
     partnership = get_object_or_404(
         Partnership.objects.only("pk", "name", "is_public", "is_demo"),
         pk=partnership_id,
@@ -207,6 +232,7 @@ def public_partnership(request: HttpRequest, partnership_id: int) -> HttpRespons
             "partnership_id": partnership.pk,
             "is_demo": partnership.is_demo,
             "indicators": [_public_indicator(i) for i in indicators],
+            "stories": published_stories(partnership),
             "reports": [
                 PublicReport(
                     pk=r.pk,
@@ -244,7 +270,14 @@ def public_report_pdf(request: HttpRequest, partnership_id: int, report_id: int)
     return response
 
 
+@require_GET
+def public_index(request: HttpRequest) -> HttpResponse:
+    """No sign-in: every partnership that publishes anything, linked to its page."""
+    return render(request, "web/public/index.html", {"partnerships": public_partnerships()})
+
+
 urlpatterns = [
+    path("public/", public_index, name="public_index"),
     path(
         "partnerships/<int:partnership_id>/publishing/",
         publishing_settings,

@@ -24,6 +24,7 @@ from goldenthread.web.return_forms import (
     ReturnDecisionForm,
     ReturnForm,
     initial_data,
+    linked_problems,
 )
 
 
@@ -63,29 +64,49 @@ def quarter_open(request: HttpRequest) -> HttpResponse:
             round_ = services.open_quarter(
                 period=form.cleaned_data["period"],
                 deadline=form.cleaned_data["deadline"],
+                early=form.cleaned_data["early"],
                 by=request.user,
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"{round_.period.label} is open: every partnership has a return due "
-                f"{round_.deadline:%-d %B %Y}.",
-            )
+            _say_what_opened(request, round_)
             return redirect("reporting_calendar")
     return render(
         request,
         "web/returns/open.html",
-        {"form": form, "suggested": suggested, "default_deadline": default_deadline(suggested)},
+        {
+            "form": form,
+            "suggested": suggested,
+            "default_deadline": default_deadline(suggested),
+            # The confirmation is asked once the service has said the quarter has not
+            # ended, and kept while the person answers it.
+            "ask_early": "early" in form.errors or bool(form.data.get("early")),
+        },
     )
+
+
+def _say_what_opened(request: HttpRequest, round_: ReportingRound) -> None:
+    """Success only when a quarter was opened: opening one already open says so."""
+    label, due = round_.period.label, f"{round_.deadline:%-d %B %Y}"
+    if round_.opened_now:
+        messages.success(request, f"{label} is open: every partnership has a return due {due}.")
+    elif added := round_.returns_added:
+        partnerships = "partnership" if added == 1 else "partnerships"
+        messages.info(
+            request,
+            f"{label} is already open. {added} {partnerships} without a return now "
+            f"{'has' if added == 1 else 'have'} one, due {due}.",
+        )
+    else:
+        messages.info(request, f"{label} is already open: nothing has changed.")
 
 
 def _editable(user, contents) -> dict[str, set[int]]:
     """What this person may fill in: the lead everything, a member what they own."""
     partnership = contents.ret.partnership
     if not contents.ret.is_editable or not allows(user, partnership, Need.CONTRIBUTE):
-        return {"indicators": set(), "actions": set(), "risks": set()}
+        return {"indicators": set(), "actions": set(), "risks": set(), "corrective": set()}
 
     def mine(pairs) -> set[int]:
         return {pk for pk, owner_id in pairs if allows(user, partnership, Need.EDIT, owner_id)}
@@ -94,6 +115,7 @@ def _editable(user, contents) -> dict[str, set[int]]:
         "indicators": mine((d.indicator.pk, d.indicator.owner_id) for d in contents.results),
         "actions": mine((d.action.pk, d.action.owner_id) for d in contents.actions),
         "risks": mine((d.risk.pk, d.risk.owner_id) for d in contents.risks),
+        "corrective": mine((c.ca.pk, c.ca.owner_id) for c in contents.corrective),
     }
 
 
@@ -192,12 +214,13 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
             "contents": contents,
             "form": form,
             "result_rows": [(d, form.row(f"r_{d.key}_")) for d in contents.results],
+            "corrective_rows": [(c, form.row(c.key)) for c in contents.corrective],
             "action_rows": [(d, form.row(f"a_{d.action.pk}_")) for d in contents.actions],
             "risk_rows": [(d, form.row(f"k_{d.risk.pk}_")) for d in contents.risks],
             "can_edit": bool(form.fields.keys() - {"version"}),
             "lead": lead,
             "conflict": conflict,
-            "problems": problems,
+            "problems": linked_problems(problems, form),
             "can_decide": user.is_performance_team and ret.status == Return.Status.SUBMITTED,
             "can_reopen": user.is_performance_team and ret.status == Return.Status.SIGNED_OFF,
             "today": timezone.localdate(),

@@ -67,6 +67,7 @@ AFTER_ASSESSMENT = ("system_use", "finance_summary", "priorities")
 # The tracker's status suggests the officer's view until they give their own.
 SUGGESTED_VIEW = {
     Compliance.MET: "met",
+    Compliance.MET_LATE: "met",  # late evidence still meets it; the tracker says it was late
     Compliance.OVERDUE: "not_met",
     Compliance.NOT_MET: "not_met",
 }

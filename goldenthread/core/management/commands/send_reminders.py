@@ -42,6 +42,7 @@ from goldenthread.core.models import (
     Action,
     Indicator,
     Membership,
+    NotificationKind,
     ReminderSent,
     Return,
     Risk,
@@ -49,6 +50,10 @@ from goldenthread.core.models import (
     User,
 )
 from goldenthread.core.monitoring import ReturnContents, return_contents
+from goldenthread.core.services.corrective_actions import (
+    notify_overdue as notify_corrective_overdue,
+)
+from goldenthread.core.services.notifications import notify
 from goldenthread.rules import Period, long_date
 
 DUE_IN_7_DAYS = "due_in_7_days"
@@ -201,6 +206,21 @@ def overdue_recipients(ret: Return) -> list[User]:
     return list(people.values())
 
 
+def _notify(ret: Return, kind: str, person: User, subject: str, body: str) -> None:
+    """The reminder in the person's notification centre. This command sends its own
+    e-mail, so `notify` sends none; the key makes it once-only per return and reminder."""
+    notify(
+        [person],
+        kind=NotificationKind.REMINDER,
+        subject=subject,
+        body=body,
+        url=ret.get_absolute_url(),
+        partnership=ret.partnership,
+        key=f"return-{ret.pk}-{kind}",
+        email=False,
+    )
+
+
 class Command(BaseCommand):
     help = (
         "E-mail reminders about quarterly returns: owners 7 days and 1 day before the "
@@ -255,6 +275,8 @@ class Command(BaseCommand):
                 if (ret.pk, kind, person.pk) in already:
                     continue
                 self._send(ret, kind, person, subject, body, reply_to, connection, dry_run)
+        if not dry_run:
+            self._corrective_overdue(today)
         done = "Would send" if dry_run else "Sent"
         self.stdout.write(
             f"{done} {self.sent} reminder{'s' if self.sent != 1 else ''} on {long_date(today)}."
@@ -264,6 +286,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{self.failed} reminder{'s' if self.failed != 1 else ''} could not be sent; "
                 "the next run tries again."
+            )
+
+    def _corrective_overdue(self, today: datetime.date) -> None:
+        """Owners of corrective actions past their due date are told, once per due date
+        (the notification's key), in the product and by e-mail."""
+        told = notify_corrective_overdue(today=today)
+        if told:
+            self.stdout.write(
+                f"Told {told} owner{'s' if told != 1 else ''} of an overdue corrective action."
             )
 
     def _send(
@@ -280,6 +311,9 @@ class Command(BaseCommand):
         where = f"{kind}: {ret.partnership.name} {ret.period.label} to {person.username}"
         if not person.is_active or not person.email:
             self.stdout.write(f"Not sent, no e-mail address or account closed: {where}")
+            if person.is_active and not dry_run:
+                # Without an address they still see it in the product, once (the key).
+                _notify(ret, kind, person, subject, body)
             return
         if dry_run:
             self.stdout.write(f"Would send {where} <{person.email}>\n  {subject}")
@@ -292,6 +326,8 @@ class Command(BaseCommand):
                 )
                 if not created:
                     return  # another run got there first
+                # In the product too, rolled back with the rest if the e-mail fails.
+                _notify(ret, kind, person, subject, body)
                 EmailMessage(
                     subject=subject,
                     body=body,
