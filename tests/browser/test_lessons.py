@@ -148,3 +148,35 @@ def test_a_lead_starts_and_closes_an_improvement_plan(page: Page, live_server, d
         "CS99 does not need an improvement plan"
     )
     assert_no_axe_violations(page)
+
+
+def test_a_lead_shares_a_lesson_and_another_partnership_finds_it(page: Page, live_server, demo):
+    base = live_server.url
+    lesson = Lesson.objects.get(title="Letters alone did not get tenants to mediation")
+    assert not lesson.shared
+
+    # Not shared yet: a member of another partnership cannot open it.
+    sign_in_with_keyboard(page, base, "outsider")
+    assert page.goto(f"{base}/lessons/{lesson.pk}/").status == 404
+    sign_out(page)
+
+    sign_in_with_keyboard(page, base, "lead")
+    page.goto(f"{base}/lessons/{lesson.pk}/share/")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Share with every partnership").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title)
+    assert_no_axe_violations(page)
+    lesson.refresh_from_db()
+    assert lesson.shared and lesson.shared_by.username == "lead"
+    assert lesson.history.first().history_change_reason == "Shared with every partnership"
+    sign_out(page)
+
+    sign_in_with_keyboard(page, base, "outsider")
+    page.goto(f"{base}/lessons/?q=mediation")
+    result = page.get_by_role("link", name=lesson.title)
+    expect(result).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Shared with every partnership")
+    assert_no_axe_violations(page)
+    result.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(lesson.title)
+    assert_no_axe_violations(page)
