@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "csp",
     "simple_history",
     "concurrency",
+    "django_tasks",
+    "django_tasks_db",
     "goldenthread.core",
     "goldenthread.web",
     "goldenthread.documents",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 FORM_RENDERER = "goldenthread.web.forms.GovukRenderer"
 
 MIDDLEWARE = [
+    # First: every log line of the request, and every task it starts, carries its id.
+    "goldenthread.web.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +102,29 @@ DATABASES = {
         conn_max_age=int(os.environ.get("GT_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # GT_DB_POOL=N: each process keeps a pool of up to N connections (psycopg-pool, through
+    # Django's own "pool" option), so a request does not open a new connection. Off behind
+    # PgBouncer in transaction mode (GT_PGBOUNCER=1), which pools for every process: there
+    # server-side cursors and prepared statements cannot cross transactions.
+    pool_size = int(os.environ.get("GT_DB_POOL", "0"))
+    if env_bool("GT_PGBOUNCER"):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "prepare_threshold": None,
+        }
+    elif pool_size:
+        if DATABASES["default"]["CONN_MAX_AGE"]:
+            raise ImproperlyConfigured("GT_DB_POOL and GT_CONN_MAX_AGE cannot both be set.")
+        DATABASES["default"]["OPTIONS"] = {
+            **DATABASES["default"].get("OPTIONS", {}),
+            "pool": {
+                "min_size": int(os.environ.get("GT_DB_POOL_MIN", "1")),
+                "max_size": pool_size,
+                "timeout": float(os.environ.get("GT_DB_POOL_TIMEOUT", "10")),
+            },
+        }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite must take a small team saving at once (issue 10, tests/web/
     # test_concurrent_writes.py). By default a transaction takes the write lock at its
@@ -136,12 +163,69 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files people make or send (published reports, exports, uploaded imports) go through
+# Django's storage API: a folder by default (GT_MEDIA_ROOT, shared between app servers on
+# one machine or over NFS), or any S3-compatible object store with GT_STORAGE=s3 and the
+# AWS_* variables django-storages reads (README, "Production settings").
+MEDIA_ROOT = Path(os.environ.get("GT_MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"  # never served: every file goes through a view that checks access
+if os.environ.get("GT_STORAGE", "local") == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "default": _default_storage,
+    # Hashed names and compression by WhiteNoise once collected (make serve); tests and
+    # make run serve from the app folders through the finders.
+    "staticfiles": {
+        "BACKEND": os.environ.get(
+            "GT_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
 }
 # Serve static files from the app folders in development and tests without collectstatic.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not env_bool("GT_COLLECTED_STATIC")
+
+# The cache holds rate-limit counters and other short-lived shared state, so it must be
+# shared by every app server: the database by default (migration core 0013 makes its
+# table), Redis or Valkey with GT_CACHE_URL=redis://host:6379/0.
+if cache_url := os.environ.get("GT_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": cache_url,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "goldenthread_cache",
+        }
+    }
+
+# Background work (publishing, big imports, e-mail, reminders, exports) goes through
+# Django's task framework. GT_TASKS=database queues tasks in the database for
+# `manage.py run_worker` processes on any machine that reaches it (make serve starts one);
+# the default, "immediate", runs each task at once in the request that starts it, as in
+# tests and make run.
+if os.environ.get("GT_TASKS", "immediate") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 EMAIL_BACKEND = os.environ.get("GT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GT_FROM_EMAIL", "golden-thread@localhost")
@@ -187,9 +271,23 @@ CONTENT_SECURITY_POLICY = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Logs: one JSON object per line with GT_LOG_FORMAT=json (make serve), for the log
+# collector; plain text otherwise. Each line carries the request id (from the proxy's
+# X-Request-ID, or a new one), and a task started by a request logs it too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "goldenthread.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "goldenthread.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": os.environ.get("GT_LOG_FORMAT", "text"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("GT_LOG_LEVEL", "WARNING")},
 }

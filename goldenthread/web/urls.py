@@ -1,3 +1,5 @@
+from django.urls import path
+
 from .views import (
     analysis,
     annual_reports,
@@ -9,6 +11,7 @@ from .views import (
     council,
     feedback,
     finance,
+    health,
     history,
     lessons,
     notifications,
@@ -30,6 +33,8 @@ from .views import (
 )
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     *pages.urlpatterns,
     *partnerships.urlpatterns,
     *risks.urlpatterns,

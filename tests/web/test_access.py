@@ -11,7 +11,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Pages outside the partnership access rules.
-PUBLIC = {"login", "logout", "public_index", "public_partnership", "public_report_pdf"}
+PUBLIC = {
+    "login",
+    "logout",
+    "public_index",
+    "public_partnership",
+    "public_report_pdf",
+    "healthz",
+    "readyz",
+}
 
 # Which world object stands for each URL parameter. The default objects are the draft
 # revision's (version 2) whose items the member owns; a page that needs another object
