@@ -1,6 +1,8 @@
 # Golden Thread: build, run and test.
 #
 #   make run     set up .venv, migrate, load the demo data (first time), serve on 127.0.0.1:8000
+#   make serve   the service: migrate, collect static files, a task worker and gunicorn
+#                (scripts/serve.sh, gunicorn.conf.py; README "Production settings")
 #   make test    install what the tests need, check the layer contract, then the whole suite
 #                on SQLite and on PostgreSQL (side by side: one run per core)
 #   make lint    ruff check + ruff format --check + the layer contract (lint-imports)
@@ -24,10 +26,10 @@ PG_LOG := .test-postgres.log
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 export GT_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help run test test-deps lint bench
+.PHONY: help run serve test test-deps lint bench
 
 help:
-	@echo "make run | make test | make lint | make bench"
+	@echo "make run | make serve | make test | make lint | make bench"
 
 # --- virtual environment ------------------------------------------------------------------------
 # pip runs again only when a requirements file is newer than its stamp.
@@ -53,6 +55,9 @@ run: $(VENV)/.requirements.stamp
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --if-empty
 	exec $(PY) manage.py runserver 127.0.0.1:8000
+
+serve: $(VENV)/.requirements.stamp
+	exec scripts/serve.sh
 
 # --- test ---------------------------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "goldenthread.core",
     "goldenthread.web",
     "goldenthread.documents",
+    "goldenthread.tasks",
     "goldenthread.demo",
     # Last, so the GOV.UK widget templates in web/templates/django/forms/ win.
     "django.forms",
@@ -161,7 +162,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("GT_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Files people make or send (published reports, exports, uploaded imports) go through
 # Django's storage API: a folder by default (GT_MEDIA_ROOT, shared between app servers on
@@ -184,19 +185,25 @@ if os.environ.get("GT_STORAGE", "local") == "s3":
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT},
+        # Readable by the service's own user only: the files are people's data.
+        "OPTIONS": {
+            "location": MEDIA_ROOT,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     }
 STORAGES = {
     "default": _default_storage,
-    # Hashed names and compression by WhiteNoise once collected (make serve); tests and
-    # make run serve from the app folders through the finders.
+    # GT_COLLECTED_STATIC=1 (make serve): `collectstatic` has gathered the static files
+    # into STATIC_ROOT with hashed names and compressed copies, which WhiteNoise serves
+    # with far-future cache headers. Otherwise (tests, make run) WhiteNoise serves them
+    # from the app folders through the finders, with no collectstatic.
     "staticfiles": {
-        "BACKEND": os.environ.get(
-            "GT_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("GT_COLLECTED_STATIC")
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Serve static files from the app folders in development and tests without collectstatic.
 WHITENOISE_USE_FINDERS = not env_bool("GT_COLLECTED_STATIC")
 
 # The cache holds rate-limit counters and other short-lived shared state, so it must be
@@ -227,6 +234,15 @@ if os.environ.get("GT_TASKS", "immediate") == "database":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# A job whose worker has not reported for GT_TASK_LEASE seconds is taken to be lost (its
+# machine died) and is queued again for another worker (core/services/jobs.py). The
+# workers also send the daily reminders at GT_REMINDERS_AT (HH:MM, in TIME_ZONE), once a
+# day across all of them. GT_TASK_STEP_DELAY (seconds, default 0) makes every step of a
+# task wait that long: only for tests and demonstrations that must catch a task mid-way.
+TASK_LEASE = int(os.environ.get("GT_TASK_LEASE", "300"))
+TASK_STEP_DELAY = float(os.environ.get("GT_TASK_STEP_DELAY", "0"))
+REMINDERS_AT = os.environ.get("GT_REMINDERS_AT", "07:00")
+
 EMAIL_BACKEND = os.environ.get("GT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GT_FROM_EMAIL", "golden-thread@localhost")
 # For GT_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the mail server.
@@ -252,8 +268,23 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("GT_SECURE_COOKIES")
+# GT_HTTPS=1 behind the council's TLS proxy: the proxy says the request came by HTTPS in
+# X-Forwarded-Proto (it must set that header itself, never pass on a client's), cookies are
+# sent only over HTTPS, plain HTTP is redirected, and browsers are told to use HTTPS for a
+# year (HSTS, for this host and any under it; GT_HSTS_SECONDS=0 while trying it out).
+# Not on the browsers' preload list: that is for a whole registered domain, which is the
+# council's to decide, so check --deploy's W021 is silenced. /healthz and /readyz answer on
+# plain HTTP too, for the load balancer's checks.
+GT_HTTPS = env_bool("GT_HTTPS")
+SESSION_COOKIE_SECURE = GT_HTTPS or env_bool("GT_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if GT_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("GT_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

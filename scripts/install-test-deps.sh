@@ -14,6 +14,7 @@ cd "$root"
 apt_packages=(
   chromium            # /usr/bin/chromium, driven by Playwright
   postgresql          # server for scripts/with-postgres.sh
+  pgbouncer           # tests/service/test_pgbouncer.py: transaction pooling in front of it
   poppler-utils       # pdftotext / pdftoppm
   libpango-1.0-0      # WeasyPrint
   libpangoft2-1.0-0   # WeasyPrint

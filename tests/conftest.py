@@ -150,6 +150,28 @@ class World:
         return getattr(self, role)
 
     @property
+    def job(self):
+        """A finished export of the partnership the lead started, with its file; made
+        when a test first asks for it."""
+        from goldenthread.core.models import Job
+        from goldenthread.core.services.jobs import attach_file
+
+        job = Job.objects.filter(partnership=self.partnership, kind="export").first()
+        if job is None:
+            job = Job.objects.create(
+                kind="export",
+                title=f"Exporting the data of {self.partnership.name}",
+                status=Job.Status.SUCCEEDED,
+                started_by=self.lead,
+                partnership=self.partnership,
+                progress_done=1,
+                progress_total=1,
+            )
+            attach_file(job, name="export.zip", content=b"PK")
+            job.save()
+        return job
+
+    @property
     def corrective_action(self) -> CorrectiveAction:
         """A corrective action the member owns, asked for in the Q3 return; made when a
         test first asks for it, so other tests' returns have none."""
@@ -342,6 +364,23 @@ def world(db) -> World:
 def fast_password_hashing(settings):
     # The real hasher is deliberately slow; tests sign in many named users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    # Files (published reports, exports, uploads) go to Django's storage: a folder of the
+    # test's own, never the project's media/.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": tmp_path / "media",
+                "file_permissions_mode": 0o600,
+                "directory_permissions_mode": 0o700,
+            },
+        },
+    }
 
 
 # --- Shared by a page test in tests/web and a service or read test in tests/core --------------
@@ -696,3 +735,25 @@ def meet_everything(world, year: int = 2025) -> None:
     AnnualUpdateForm.objects.create(
         partnership=world.partnership, year=year, status="submitted", submitted_at=aware(2026, 6, 2)
     )
+
+
+# --- real processes (tests/live.py) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_template(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A backup of the migrated test database, for processes of their own: made once."""
+    from tests.live import make_template
+
+    with django_db_blocker.unblock():
+        return make_template(tmp_path_factory.mktemp("live"))
+
+
+@pytest.fixture
+def live_database(live_template, tmp_path):
+    """A migrated database of this test's own (a file, or a PostgreSQL database), which
+    app servers and workers the test starts share."""
+    from tests.live import copy_of
+
+    with copy_of(live_template, tmp_path) as url:
+        yield url

@@ -89,12 +89,13 @@ class Changes:
     newly_green: int = 0
     not_reported: int = 0
 
-    def add(self, now: Rag, before: Rag) -> None:
+    def add(self, now: Rag, before: Rag, count: int = 1) -> None:
+        """`count` indicators moved from `before` to `now`."""
         if now in _RANK and before in _RANK:
-            self.improved += _RANK[now] > _RANK[before]
-            self.worsened += _RANK[now] < _RANK[before]
-        self.newly_red += now is Rag.RED and before is not Rag.RED
-        self.newly_green += now is Rag.GREEN and before is not Rag.GREEN
+            self.improved += count * (_RANK[now] > _RANK[before])
+            self.worsened += count * (_RANK[now] < _RANK[before])
+        self.newly_red += count * (now is Rag.RED and before is not Rag.RED)
+        self.newly_green += count * (now is Rag.GREEN and before is not Rag.GREEN)
 
     @property
     def moved(self) -> bool:
@@ -217,12 +218,13 @@ def council_overview(
     rags = indicator_rags(ids, pairs)
     rag_counts: dict[int, Counter] = defaultdict(Counter)
     changes: dict[int, Changes] = defaultdict(Changes)
-    for partnership_id, latest, now, before in rags.values():
-        rag_counts[partnership_id][latest] += 1
+    # Indicators alike counted at once: a few dozen kinds in a partnership's forty.
+    for (partnership_id, latest, now, before), count in Counter(rags.values()).items():
+        rag_counts[partnership_id][latest] += count
         if now is None:
-            changes[partnership_id].not_reported += 1
+            changes[partnership_id].not_reported += count
         elif now is not Rag.GREY:
-            changes[partnership_id].add(now, before)
+            changes[partnership_id].add(now, before, count)
     # Every round in one query (four a year), in place of the latest one alone.
     rounds = list(ReportingRound.objects.order_by("-period"))
     round_ = shown_round(rounds, today, quarter)
@@ -294,13 +296,14 @@ def _approved_plans(
         .order_by("order", "ref")
         .values_list("pk", "plan_id", "ref", "title")
     )
-    linked = defaultdict(list)
+    latest = {pk: r.latest for pk, r in rags.items()}
+    linked_rags = defaultdict(list)  # each objective's indicators' latest RAGs
     for objective, indicator in (
         Objective.indicators.through.objects.filter(objective__plan__in=plans)
         .order_by()
         .values_list("objective_id", "indicator_id")
     ):
-        linked[objective].append(indicator)
+        linked_rags[objective].append(latest.get(indicator, Rag.GREY))
     actions = defaultdict(list)
     for objective, state, due in (
         Action.objects.filter(objective__plan__in=plans)
@@ -317,7 +320,7 @@ def _approved_plans(
             is_overdue(state=state, due=due, today=today) for state, due in own
         )
         status = objective_status(
-            indicator_rags=[rags[i].latest if i in rags else Rag.GREY for i in linked.get(pk, [])],
+            indicator_rags=linked_rags.get(pk, ()),
             actions=own,
             today=today,
         )

@@ -6,7 +6,7 @@ import datetime
 import decimal
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -40,6 +40,7 @@ from goldenthread.rules import (
     direction,
     latest_ended,
     objective_status,
+    quick_rag_rule,
     rag_rule,
 )
 
@@ -285,9 +286,17 @@ def rag_rules() -> RuleFor:
         judge = rag_rule(polarity=polarity, tolerance=exact(tolerance), tolerance_kind=kind)
         if decimals:
             return judge
+        # SQLite's floats: judged as floats where that is sure, which it nearly always is,
+        # else as the Decimals the ORM would read (turning each number into a Decimal costs
+        # more than the judging).
+        quick = quick_rag_rule(polarity=polarity, tolerance=exact(tolerance), tolerance_kind=kind)
 
         def judge_read(actual: Read, target: Read, target_upper: Read = None) -> Rag:
-            return judge(exact(actual), exact(target), exact(target_upper))
+            try:
+                found = quick(actual, target, target_upper)
+            except TypeError:  # Decimals, not as SQLite reads numbers: for the rule
+                found = None
+            return found or judge(exact(actual), exact(target), exact(target_upper))
 
         return judge_read
 
@@ -388,19 +397,35 @@ def indicator_rags(
     rags: dict[int, IndicatorRags] = {}
     elsewhere: dict[int, tuple[Rag | None, Rag]] = {}  # latest is neither compared period
     rule = rag_rules()
-    for pk, partnership_id, latest, now_key, before_key, judge, now, before in _compared(
-        ids, pairs, rule
-    ):
-        now_rag = judge(*now) if now[0] is not None else None
-        before_rag = judge(*before)
+    grey = Rag.GREY
+    # One loop over thousands of rows: every name unpacked, nothing called that need not be.
+    for (
+        pk,
+        partnership_id,
+        latest,
+        now_key,
+        before_key,
+        polarity,
+        kind,
+        tolerance,
+        now_value,
+        now_target,
+        now_upper,
+        before_value,
+        before_target,
+        before_upper,
+    ) in _compared(ids, pairs):
+        judge = rule(polarity, kind, tolerance)
+        now = None if now_value is None else judge(now_value, now_target, now_upper)
+        before = judge(before_value, before_target, before_upper)
         if latest == now_key:  # the usual case once the quarter's return is in
-            rags[pk] = IndicatorRags(partnership_id, now_rag, now_rag, before_rag)
+            rags[pk] = IndicatorRags(partnership_id, now, now, before)
         elif latest == before_key:  # the usual case while it is being written
-            rags[pk] = IndicatorRags(partnership_id, before_rag, now_rag, before_rag)
+            rags[pk] = IndicatorRags(partnership_id, before, now, before)
         elif latest is None:  # nothing reported yet
-            rags[pk] = IndicatorRags(partnership_id, Rag.GREY, now_rag, before_rag)
+            rags[pk] = IndicatorRags(partnership_id, grey, now, before)
         else:
-            elsewhere[pk] = (now_rag, before_rag)
+            elsewhere[pk] = (now, before)
     for pk, (partnership_id, latest_rag) in _latest_elsewhere(list(elsewhere), rule).items():
         rags[pk] = IndicatorRags(partnership_id, latest_rag, *elsewhere[pk])
     return rags
@@ -412,13 +437,21 @@ def latest_rags(ids: list[int], today: datetime.date) -> dict[int, tuple[int, Ra
     rags: dict[int, tuple[int, Rag]] = {}
     elsewhere = []
     rule = rag_rules()
-    for pk, partnership_id, latest, now_key, before_key, judge, now, before in _compared(
-        ids, compared_periods(today), rule
-    ):
+    for (
+        pk,
+        partnership_id,
+        latest,
+        now_key,
+        before_key,
+        polarity,
+        kind,
+        tolerance,
+        *numbers,
+    ) in _compared(ids, compared_periods(today)):
         if latest == now_key:
-            rags[pk] = (partnership_id, judge(*now))
+            rags[pk] = (partnership_id, rule(polarity, kind, tolerance)(*numbers[:3]))
         elif latest == before_key:
-            rags[pk] = (partnership_id, judge(*before))
+            rags[pk] = (partnership_id, rule(polarity, kind, tolerance)(*numbers[3:]))
         elif latest is None:
             rags[pk] = (partnership_id, Rag.GREY)
         else:
@@ -427,19 +460,28 @@ def latest_rags(ids: list[int], today: datetime.date) -> dict[int, tuple[int, Ra
     return rags
 
 
-def _compared(
-    ids: list[int], pairs: dict[Frequency, tuple[Period, Period]], rule: RuleFor
-) -> Iterator[tuple[int, int, str | None, str, str, RagRule, list, list]]:
+def _compared(ids: list[int], pairs: dict[Frequency, tuple[Period, Period]]) -> QuerySet:
     """One row per indicator of the given partnerships: its id, partnership, latest
-    reported period's key, the keys of its own two compared periods, its RAG rule, and
-    the result, target and upper edge of each compared period (the numbers as `as_read`
-    reads them, which is how the rule takes them).
+    reported period's key, the keys of its own two compared periods, its polarity,
+    tolerance kind and tolerance (for `rag_rules`), and the result, target and upper edge
+    of each compared period (the numbers as `as_read` reads them, which is how the rule
+    takes them).
 
     Read so that both databases touch little: each indicator's latest reported period by
     index, and its results and targets of the two periods compared, joined by index and
     also limited to those few periods, so PostgreSQL reads them through the period index
     rather than hashing every result ever recorded. The latest reported period is nearly
     always one of those two; `_latest_elsewhere` reads the others."""
+    return _compared_rows(tuple(pairs.items())).filter(partnership__in=ids)
+
+
+@functools.lru_cache(maxsize=4)
+def _compared_rows(pairs: tuple[tuple[Frequency, tuple[Period, Period]], ...]) -> QuerySet:
+    """`_compared`'s query for every indicator, made once for each day's periods: building
+    it (resolving its joins and thirteen columns) took longer than judging its rows. Only
+    ever used through a filter, which copies it, so this one is never run and its results
+    never kept."""
+    pairs = dict(pairs)
     now = _own_period({f: pair[0] for f, pair in pairs.items()})
     before = _own_period({f: pair[1] for f, pair in pairs.items()})
     now_keys = [pair[0] for pair in pairs.values()]
@@ -450,9 +492,8 @@ def _compared(
         *(f"now_{name}" for name in ("result__value", "target__value", "target__upper")),
         *(f"before_{name}" for name in ("result__value", "target__value", "target__upper")),
     )
-    rows = (
-        Indicator.objects.filter(partnership__in=ids)
-        .order_by()
+    return (
+        Indicator.objects.order_by()
         .annotate(
             # The key as stored: turning thousands back into Periods costs more than the page.
             latest_key=Subquery(reported.order_by("-period").values("period")[:1], CharField()),
@@ -491,9 +532,6 @@ def _compared(
             *numbers,
         )
     )
-    for pk, partnership_id, latest, now_key, before_key, polarity, kind, *values in rows:
-        judge = rule(polarity, kind, values[0])
-        yield pk, partnership_id, latest, now_key, before_key, judge, values[1:4], values[4:7]
 
 
 def _latest_elsewhere(pks: list[int], rule: RuleFor) -> dict[int, tuple[int, Rag]]:

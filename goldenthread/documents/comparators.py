@@ -36,17 +36,15 @@ or a served folder, and removed once imported; files left behind are removed aft
 
 from __future__ import annotations
 
+import datetime
 import re
 import secrets
-import tempfile
-import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import default_storage
 
 from goldenthread.core.models import Area, Indicator
 from goldenthread.core.services.benchmarking import ComparatorInput
@@ -85,7 +83,9 @@ __all__ = [
 
 MAX_ROWS = 50_000
 MAX_SOURCE_INDICATORS = 100
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "goldenthread-comparator-uploads"
+# Kept in Django's file storage (settings.STORAGES), so that whichever app server shows the
+# mapping page finds the file another one received.
+UPLOAD_FOLDER = "uploads/comparators"
 UPLOAD_LIFETIME = 24 * 60 * 60  # seconds
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
 
@@ -470,44 +470,39 @@ def _area_name_problem(name: str) -> str | None:
 # --- keeping the file between the upload and the mapping page ---------------------------------
 
 
-def _storage() -> FileSystemStorage:
-    # Private to the server's user: the folder is in the shared temporary directory.
-    return FileSystemStorage(
-        location=UPLOAD_DIR, file_permissions_mode=0o600, directory_permissions_mode=0o700
-    )
-
-
 def keep_upload(data: bytes) -> str:
     """Keep the file under a new random token; clear files more than a day old."""
     _clear_old()
-    storage = _storage()
     token = secrets.token_urlsafe(16)
-    storage.save(token, ContentFile(data))
+    default_storage.save(f"{UPLOAD_FOLDER}/{token}", ContentFile(data))
     return token
 
 
 def kept_upload(token: str) -> bytes | None:
     if not TOKEN.fullmatch(token or ""):
         return None
-    storage = _storage()
-    if not storage.exists(token):
+    name = f"{UPLOAD_FOLDER}/{token}"
+    if not default_storage.exists(name):
         return None
-    with storage.open(token, "rb") as handle:
+    with default_storage.open(name, "rb") as handle:
         return handle.read()
 
 
 def discard_upload(token: str) -> None:
     if TOKEN.fullmatch(token or ""):
-        _storage().delete(token)
+        default_storage.delete(f"{UPLOAD_FOLDER}/{token}")
 
 
 def _clear_old() -> None:
-    if not UPLOAD_DIR.exists():
+    try:
+        _, names = default_storage.listdir(UPLOAD_FOLDER)
+    except FileNotFoundError:
         return
-    limit = time.time() - UPLOAD_LIFETIME
-    for path in UPLOAD_DIR.iterdir():
+    limit = datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=UPLOAD_LIFETIME)
+    for name in names:
+        path = f"{UPLOAD_FOLDER}/{name}"
         try:
-            if path.is_file() and path.stat().st_mtime < limit:
-                path.unlink()
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
         except OSError:  # another request removed it first
             pass

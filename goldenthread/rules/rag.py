@@ -114,6 +114,85 @@ def rag_rule(*, polarity: Polarity, tolerance: Number, tolerance_kind: Tolerance
     return judge
 
 
+Read = float | int | None
+QuickRule = Callable[[Read, Read, Read], "Rag | None"]
+
+# How close, relative to the numbers compared, a result may come to an edge (of green or
+# of amber) before `quick_rag_rule` leaves it to `rag_rule`. Its floats are within
+# 5e-15 of the decimals they stand for, and its arithmetic within 1e-16, so 1e-12 leaves
+# a margin of a hundred times over.
+MARGIN = 1e-12
+
+
+def quick_rag_rule(
+    *, polarity: Polarity, tolerance: Number, tolerance_kind: ToleranceKind
+) -> QuickRule:
+    """``rag_rule``'s judgement, in floating point, of numbers read as SQLite keeps
+    decimals: each float stands for the decimal that rounding it to 15 significant digits
+    gives (an int for itself). ``judge(actual, target, target_upper)`` gives exactly what
+    ``rag_rule`` gives for those decimals, or None where a float cannot be sure (a result
+    within ``MARGIN`` of an edge, a missing number, a band upside down): judge those
+    decimals with ``rag_rule``. Several times quicker than turning each number into a
+    Decimal, for pages that judge thousands.
+
+    Why it is exact: rounding to 15 digits keeps order, so a result on the right side of
+    its target as a float is on it as a decimal, which is green; and farther than the
+    margin from an edge, floating point's small error cannot put it on the other side.
+    """
+    rag_rule(polarity=polarity, tolerance=tolerance, tolerance_kind=tolerance_kind)  # refuse
+    polarity = Polarity(polarity)
+    percent = ToleranceKind(tolerance_kind) is ToleranceKind.PERCENT
+    share = float(_decimal(tolerance)) / 100
+    absolute = float(_decimal(tolerance))
+    green, amber, red = Rag.GREEN, Rag.AMBER, Rag.RED
+
+    def beyond(shortfall: float, actual: Read, edge: Read) -> Rag | None:
+        """Amber or red for a shortfall past green, or None if too close to call."""
+        allowed = abs(edge) * share if percent else absolute
+        margin = (abs(actual) + abs(edge) + allowed) * MARGIN
+        if shortfall <= margin:  # perhaps no shortfall at all
+            return None
+        if shortfall <= allowed - margin:
+            return amber
+        if shortfall > allowed + margin:
+            return red
+        return None
+
+    if polarity is Polarity.HIGHER:
+
+        def judge(actual: Read, target: Read, target_upper: Read = None) -> Rag | None:
+            if actual is None or target is None:
+                return None
+            if actual >= target:
+                return green
+            return beyond(target - actual, actual, target)
+
+    elif polarity is Polarity.LOWER:
+
+        def judge(actual: Read, target: Read, target_upper: Read = None) -> Rag | None:
+            if actual is None or target is None:
+                return None
+            if actual <= target:
+                return green
+            return beyond(actual - target, actual, target)
+
+    else:
+
+        def judge(actual: Read, target: Read, target_upper: Read = None) -> Rag | None:
+            if actual is None or target is None:
+                return None
+            top = target if target_upper is None else target_upper
+            if top < target:  # upside down: rag_rule refuses it
+                return None
+            if actual < target:  # below the band's bottom edge
+                return beyond(target - actual, actual, target)
+            if actual <= top:
+                return green
+            return beyond(actual - top, actual, top)
+
+    return judge
+
+
 def direction(
     *,
     current: Number | None,

@@ -13,6 +13,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, QueryDict
 
+from goldenthread.core import rate_limits
 from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.rules.inputs import (
     MONEY_MESSAGE,
@@ -183,7 +184,27 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "too_many": (
+            "Too many failed sign-ins for this username. Wait 15 minutes and try again, "
+            "or ask the council performance team to reset your password."
+        ),
     }
+
+    def clean(self):
+        """Refused without checking the password after too many failures
+        (core.rate_limits); each failure counted, success clears the count."""
+        username = self.cleaned_data.get("username")
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()
+        if rate_limits.sign_in_refused(username):
+            raise ValidationError(self.error_messages["too_many"], code="too_many")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            rate_limits.record_failed_sign_in(username)
+            raise
+        rate_limits.record_sign_in(username)
+        return cleaned
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from goldenthread.core.models import (
     ActionUpdate,
@@ -14,6 +17,7 @@ from goldenthread.core.models import (
     Return,
     RiskReview,
     Spend,
+    User,
 )
 from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.core.monitoring import ReturnContents
@@ -26,7 +30,14 @@ from goldenthread.core.services.returns import (
     ReviewInput,
 )
 from goldenthread.rules import ActionState
-from goldenthread.web.forms import DATE_WIDGET, DateField, DecisionForm, number_field, text_field
+from goldenthread.web.forms import (
+    DATE_WIDGET,
+    DateField,
+    DecisionForm,
+    GovukRenderer,
+    number_field,
+    text_field,
+)
 from goldenthread.web.plan_forms import PeopleChoiceField, member_people
 
 SCORE_CHOICES = [("", "Choose")] + [(str(n), str(n)) for n in range(1, 6)]
@@ -40,7 +51,106 @@ BOXES = {
 }
 
 
+def _attrs(attrs: dict) -> str:
+    # django/forms/widgets/attrs.html
+    return "".join(
+        f" {conditional_escape(name)}"
+        if value is True
+        else f' {conditional_escape(name)}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _input(widget: dict) -> str:
+    # django/forms/widgets/input.html (text, number, date, hidden and checkbox include it)
+    value = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+    )
+
+
+def _textarea(widget: dict) -> str:
+    # django/forms/widgets/textarea.html
+    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    return (
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{value}</textarea>"
+    )
+
+
+def _select(widget: dict) -> str:
+    # django/forms/widgets/select.html and select_option.html (the renderer strips the
+    # whole, not each option)
+    html = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    for group, options, _ in widget["optgroups"]:
+        if group:
+            html.append(f'\n  <optgroup label="{conditional_escape(group)}">')
+        for option in options:
+            html.append(
+                f'\n  <option value="{conditional_escape(option["value"])}"'
+                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+            )  # the option template's last line ends
+        if group:
+            html.append("\n  </optgroup>")
+    html.append("\n</select>")
+    return "".join(html)
+
+
+_WIDGETS = {
+    **{
+        f"django/forms/widgets/{kind}.html": _input
+        for kind in ("input", "text", "number", "date", "hidden", "checkbox")
+    },
+    "django/forms/widgets/textarea.html": _textarea,
+    "django/forms/widgets/select.html": _select,
+}
+
+
+class ReturnRenderer(GovukRenderer):
+    """The GOV.UK renderer, but with the boxes themselves written here rather than
+    through Django's widget templates. A large partnership's return has several hundred
+    boxes, and the templates took over half the page's time under load (README,
+    "Load"): a template per box, another for its attributes, another per option. The
+    field groups around them (labels, hints, errors) still come from the templates;
+    tests/web/test_return_rendering.py checks that every box reads exactly as the
+    templates write it."""
+
+    def render(self, template_name, context, request=None):
+        if write := _WIDGETS.get(template_name):
+            return mark_safe(write(context["widget"]))
+        return super().render(template_name, context, request)
+
+
+class OwnerChoiceField(PeopleChoiceField):
+    """The people a corrective action may be given to, read once for the whole form:
+    every result has an owner box, and each would otherwise read the partnership's
+    members again to list them, and again to check the choice."""
+
+    def __init__(self, *, people: list[User], **kwargs):
+        super().__init__(queryset=User.objects.none(), **kwargs)
+        self.people = {str(person.pk): person for person in people}
+        self.choices = [
+            ("", self.empty_label),
+            *((person.pk, self.label_from_instance(person)) for person in people),
+        ]
+
+    def to_python(self, value) -> User | None:
+        if value in self.empty_values:
+            return None
+        person = self.people.get(str(getattr(value, "pk", value)))
+        if person is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return person
+
+
 class ReturnForm(forms.Form):
+    default_renderer = ReturnRenderer()
     # Required: a save without the version it was opened at could overwrite unseen changes.
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -50,7 +160,7 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.contents = contents
         self.lead = lead
-        people = member_people(contents.ret.partnership)
+        people = list(member_people(contents.ret.partnership))
         for due in contents.results:
             if due.indicator.pk not in editable["indicators"]:
                 continue
@@ -85,8 +195,8 @@ class ReturnForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
-            self.fields[p + "ca_owner"] = PeopleChoiceField(
-                queryset=people, required=False, label="Who owns it", empty_label="Choose someone"
+            self.fields[p + "ca_owner"] = OwnerChoiceField(
+                people=people, required=False, label="Who owns it", empty_label="Choose someone"
             )
             self.fields[p + "ca_due"] = DateField(
                 label="By when", required=False, widget=DATE_WIDGET

@@ -7,15 +7,14 @@ Shared by the tests here: the `demo` fixture, and signing in and out as a demo p
 (`from tests.browser.conftest import sign_in, sign_in_with_keyboard, sign_out`).
 """
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import assert_no_axe_violations
+from tests.browser.snapshot import DemoSnapshot
 
 # Playwright's sync API runs an event loop in the test thread, so Django would refuse ORM calls
 # from test code (SynchronousOnlyOperation) without this. Set before Django is set up.
@@ -63,12 +62,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(tmp_path_factory):
+    snapshot = DemoSnapshot(tmp_path_factory.mktemp("demo"))
+    yield snapshot
+    snapshot.close()
+
+
 @pytest.fixture
-def demo(transactional_db):
-    """The demo world, loaded afresh for every test that asks for it. The live server
-    answers from another thread, so these tests need transactional_db, which empties the
-    database after each test; and many of them change the demo as they go."""
-    call_command("load_demo", stdout=io.StringIO())
+def demo(transactional_db, demo_snapshot):
+    """The demo world, fresh for every test that asks for it. The live server answers from
+    another thread, so these tests need transactional_db, which empties the database after
+    each test; and many of them change the demo as they go. The first test loads it; each
+    test after gets an exact copy of what that load left (tests/browser/snapshot.py)."""
+    demo_snapshot.fresh_demo()
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

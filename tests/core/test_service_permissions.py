@@ -112,8 +112,59 @@ def no_files(content):
     return b"", b""
 
 
+def failed_job(w):
+    from goldenthread.core.models import Job
+
+    return Job.objects.create(
+        kind="publish_report",
+        title="Publishing",
+        status=Job.Status.FAILED,
+        started_by=w.lead,
+        partnership=w.partnership,
+        params={"year": 2025},
+        attempts=1,
+    )
+
+
+def job_task():
+    from goldenthread.tasks.runner import run_job
+
+    return run_job
+
+
 R = Refusal
 REFUSALS: dict[str, list[Refusal]] = {
+    # --- background jobs: started and retried by whoever may do the work itself ---
+    "jobs.start_job": [
+        R(
+            "member",
+            "only leads publish the annual report",
+            lambda w: dict(
+                kind="publish_report",
+                title="Publishing",
+                partnership=w.partnership,
+                params={"year": 2025},
+                task=job_task(),
+            ),
+        ),
+        R(
+            "lead",
+            "only the performance team exports every partnership",
+            lambda w: dict(kind="export", title="Exporting", partnership=None, task=job_task()),
+        ),
+    ],
+    "jobs.retry_job": [
+        R(
+            "member",
+            "a member may not publish, so not retry",
+            lambda w: dict(job=failed_job(w), task=job_task()),
+        ),
+        R(
+            "performance",
+            "the performance team does not publish",
+            lambda w: dict(job=failed_job(w), task=job_task()),
+        ),
+    ],
     # --- plans: leads start, edit, approve and revise; members draft what they own ---
     "plans.create_plan": [
         R(

@@ -377,8 +377,8 @@ def test_publishing_stores_the_content_and_files(year):
     assert report.status == AnnualReport.Status.PUBLISHED
     assert report.published_by == year.lead
     assert report.published_at == timezone.now()
-    assert bytes(report.pdf).startswith(b"%PDF")
-    assert bytes(report.docx).startswith(b"PK")
+    assert report.pdf.read().startswith(b"%PDF")
+    assert report.docx.read().startswith(b"PK")
     stored = AnnualReportContent.from_snapshot(report.snapshot)
     assert not stored.is_draft and stored.published == "12 May 2026"
     assert stored.commentary == "A good year."
@@ -389,7 +389,7 @@ def test_publishing_stores_the_content_and_files(year):
 
 def test_a_published_edition_does_not_change_when_the_data_does(client, year, tmp_path):
     report = publish(year)
-    pdf_before = bytes(report.pdf)
+    pdf_before = report.pdf.read()
     Result.objects.filter(indicator=year.indicator, period=Period.parse("2025/26 Q3")).update(
         value=Decimal("57")
     )
@@ -444,7 +444,7 @@ def test_a_correction_is_a_new_dated_edition_and_the_old_one_stays(client, year,
     assert ("Edition", "Edition 2, published 2 June 2026") in [
         (r.label, r.value) for r in stored.about
     ]
-    text, _ = pdf_text(bytes(second.pdf), tmp_path)
+    text, _ = pdf_text(second.pdf.read(), tmp_path)
     assert "This edition corrects edition 1" in " ".join(text.split())
 
     client.force_login(year.viewer)
@@ -456,7 +456,7 @@ def test_a_correction_is_a_new_dated_edition_and_the_old_one_stays(client, year,
     assert "Superseded." in old and "replaced by" in old
     first.refresh_from_db()
     assert first.status == AnnualReport.Status.PUBLISHED  # still available
-    assert bytes(first.pdf) != bytes(second.pdf)
+    assert first.pdf.read() != second.pdf.read()
 
 
 def test_publishing_needs_the_commentary_and_the_year_to_have_ended(year):

@@ -425,11 +425,10 @@ def test_a_group_is_imported_and_replaced_by_name(world):
 # --- keeping the upload between pages ----------------------------------------------------
 
 
-def test_an_upload_is_kept_privately_and_discarded(monkeypatch, tmp_path):
-    monkeypatch.setattr(comparators, "UPLOAD_DIR", tmp_path / "uploads")
+def test_an_upload_is_kept_privately_in_storage_and_discarded(tmp_path):
     token = comparators.keep_upload(b"area_code\n")
     assert comparators.kept_upload(token) == b"area_code\n"
-    path = tmp_path / "uploads" / token
+    path = tmp_path / "media" / comparators.UPLOAD_FOLDER / token  # media_in_tmp's storage
     assert path.stat().st_mode & 0o077 == 0  # nobody else on the server may read it
     for bad in ("", "../etc/passwd", token + "x", "a" * 22):
         assert comparators.kept_upload(bad) is None
@@ -437,10 +436,9 @@ def test_an_upload_is_kept_privately_and_discarded(monkeypatch, tmp_path):
     assert comparators.kept_upload(token) is None
 
 
-def test_uploads_older_than_a_day_are_cleared(monkeypatch, tmp_path):
-    monkeypatch.setattr(comparators, "UPLOAD_DIR", tmp_path)
+def test_uploads_older_than_a_day_are_cleared(tmp_path):
     old = comparators.keep_upload(b"old")
-    os.utime(tmp_path / old, (0, 0))
+    os.utime(tmp_path / "media" / comparators.UPLOAD_FOLDER / old, (0, 0))
     new = comparators.keep_upload(b"new")
     assert comparators.kept_upload(old) is None
     assert comparators.kept_upload(new) == b"new"

@@ -40,6 +40,7 @@ SAMPLES = {
     "corrective_action_id": "corrective_action",
     "story_id": "success_story",
     "process_change_id": "process_change",
+    "job_id": "job",
     "year": "2025",  # not a world attribute: used as it is
 }
 SAMPLE_OVERRIDES: dict[str, dict[str, str]] = {

@@ -9,7 +9,6 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,12 +33,6 @@ from goldenthread.web.views.comparator_imports import pair_field_name
 from tests.conftest import DATA, EMPLOYMENT, HOME, make_indicator, published_rows
 
 EMPLOYMENT_PAIR = SourcePair("Employment rate - aged 16-64", "Percentage", 0)
-
-
-@pytest.fixture(autouse=True)
-def private_uploads(monkeypatch, tmp_path):
-    monkeypatch.setattr(comparators, "UPLOAD_DIR", tmp_path / "uploads")
-    return tmp_path / "uploads"
 
 
 def upload(client, path: Path, source: str = ""):
@@ -105,13 +98,14 @@ def test_it_lists_groups_and_the_imports_a_person_may_see(client, world):
 # --- upload, map, import --------------------------------------------------------------------
 
 
-def test_the_lead_imports_a_real_file_through_upload_map_and_import(client, world, private_uploads):
+def test_the_lead_imports_a_real_file_through_upload_map_and_import(client, world, tmp_path):
+    kept = tmp_path / "media" / comparators.UPLOAD_FOLDER  # in the file storage (media_in_tmp)
     client.force_login(world.lead)
     response = upload(client, EMPLOYMENT, source="ONS APS")
     assert response.status_code == 302
     map_url = response.url
     token = map_url.split("upload=")[1]
-    assert (private_uploads / token).exists()
+    assert (kept / token).exists()
 
     page = client.get(map_url)
     assert page.status_code == 200
@@ -139,7 +133,7 @@ def test_the_lead_imports_a_real_file_through_upload_map_and_import(client, worl
     assert message.startswith(f"Imported {238 - trafford} figures for SS01: {238 - trafford} new")
     assert f"{trafford} for our own area" in message
     # The file and the session's note of it are gone; the mapping is remembered.
-    assert not (private_uploads / token).exists()
+    assert not (kept / token).exists()
     assert token not in client.session.get("comparator_uploads", {})
     assert client.get(map_url).templates[0].name == "web/benchmarking/map_missing.html"
     assert ComparatorMapping.objects.filter(

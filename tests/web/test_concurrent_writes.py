@@ -2,8 +2,8 @@
 sign-in page, each save three comments, three lessons and three review meetings through
 the real forms of a real, threaded server, all starting together, and nothing is lost.
 
-The server runs in its own process on a database of its own: a fresh SQLite file, or a
-throw-away database on the test run's PostgreSQL server. pytest-django's SQLite test
+The server runs in its own process on a database of its own (`live_database`: a SQLite
+file, or a throw-away database on the test run's PostgreSQL server). pytest-django's SQLite test
 database is in memory (shared cache), which does not lock like the file people run, so a
 test against it would prove nothing about "database is locked"."""
 
@@ -152,35 +152,15 @@ class Server:
 
 
 @pytest.fixture
-def server_database(tmp_path) -> Iterator[str]:
-    """The server's own database, of the kind this test run uses."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not is_postgres(url):
-        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"gt_concurrent_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(url, autocommit=True, connect_timeout=10) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(url, autocommit=True, connect_timeout=10) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture
-def server(server_database, tmp_path) -> Iterator[Server]:
+def server(live_database, tmp_path) -> Iterator[Server]:
     """`manage.py runserver` (threaded) on a migrated, seeded database; always stopped."""
     env = {
         **os.environ,
-        "DATABASE_URL": server_database,
+        "DATABASE_URL": live_database,
         "GT_SECRET_KEY": uuid.uuid4().hex,
         "GT_DEBUG": "0",
         "PYTHONUNBUFFERED": "1",
     }
-    manage(env, "migrate", "--no-input", "--skip-checks", "-v", "0")
     seeded = manage(
         env, "shell", "--no-imports", "-c", f"CLIENTS = {CLIENTS}\nPASSWORD = {PASSWORD!r}\n{SEED}"
     )
@@ -202,7 +182,7 @@ def server(server_database, tmp_path) -> Iterator[Server]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    server = Server(f"http://127.0.0.1:{port}", server_database, ids, log)
+    server = Server(f"http://127.0.0.1:{port}", live_database, ids, log)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -322,6 +302,7 @@ def saved_rows(database_url: str) -> list[tuple[str, str, str]]:
     return sorted(tuple(row) for row in rows)
 
 
+@pytest.mark.django_db  # so that pytest-django makes the test database live_database copies
 def test_it_keeps_every_save_of_twelve_people_saving_at_once(server):
     usernames = server.ids["usernames"]
     assert len(usernames) == CLIENTS

@@ -184,7 +184,7 @@ def test_the_published_pdf_is_the_stored_one(client, public):
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content == bytes(public.report.pdf)
+    assert response.content == public.report.pdf.read()
 
 
 def test_drafts_and_other_partnerships_reports_are_not_found(client, public):

@@ -2,6 +2,7 @@
 
 from .annual import AnnualReport, AnnualUpdateForm
 from .indicators import Indicator, ProcessChange, Result, Target
+from .jobs import Job, JobKind
 from .monitoring import (
     ActionUpdate,
     Budget,
@@ -49,6 +50,8 @@ __all__ = [
     "Feedback",
     "ImprovementPlan",
     "Indicator",
+    "Job",
+    "JobKind",
     "Lesson",
     "Membership",
     "Milestone",

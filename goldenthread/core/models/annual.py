@@ -10,6 +10,12 @@ from .fields import LONG_TEXT, TEXT, LimitedTextField, YearRule
 from .people import Partnership, User
 
 
+def report_file_path(report: "AnnualReport", filename: str) -> str:
+    # One name per edition and format: publishing again after a worker died mid-way
+    # overwrites the file it left, never adds a second one.
+    return f"annual-reports/{report.partnership_id}/{report.year}/{filename}"
+
+
 class AnnualReport(models.Model):
     """An edition of a partnership's annual performance summary report. Publishing freezes
     it: the content and files are stored and never change; a correction is a new edition."""
@@ -35,8 +41,9 @@ class AnnualReport(models.Model):
     snapshot = models.JSONField(
         null=True, blank=True, help_text="The frozen content, once published."
     )
-    pdf = models.BinaryField(null=True, blank=True)
-    docx = models.BinaryField(null=True, blank=True)
+    # In Django's storage (STORAGES["default"]), shared by every app server and worker.
+    pdf = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
+    docx = models.FileField(upload_to=report_file_path, blank=True, max_length=300)
     published_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

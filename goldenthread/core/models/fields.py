@@ -9,6 +9,7 @@ writers call it themselves. The rules themselves are in `goldenthread.rules.inpu
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django import forms
@@ -144,6 +145,15 @@ def check_bounds(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
+@functools.lru_cache(maxsize=4096)
+def _period_of_key(key: str) -> Period:
+    # A page of ten years' results reads the same few dozen keys thousands of times, and
+    # reading one (a regular expression, then Period's checks) was a quarter of the
+    # partnership page's time under load (README, "Load"). Periods are immutable, so each
+    # key is read once per process; a key that is not a period raises and is not kept.
+    return Period.from_key(key)
+
+
 class PeriodField(models.CharField):
     """A financial-year period (month, quarter or year), stored as its sortable key
     ("2025-Q3") and read back as a `Period`. Forms accept the labels councils write."""
@@ -163,7 +173,7 @@ class PeriodField(models.CharField):
         return name, path, args, kwargs
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else Period.from_key(value)
+        return None if value is None else _period_of_key(value)
 
     def to_python(self, value):
         if value is None or isinstance(value, Period):

@@ -29,6 +29,7 @@ from goldenthread.core.models import AnnualReport, Indicator, Partnership, User
 from goldenthread.rules import long_date, year_label
 
 from . import financial_year, save_audited
+from .jobs import store_file
 
 # What publishing asks its caller for: the published edition's PDF and Word file, made
 # from its content (goldenthread.documents.annual_report.annual_report_files). The domain
@@ -147,7 +148,8 @@ def publish_report(
     today: datetime.date | None = None,
 ) -> AnnualReport:
     """Freeze the year's draft: store its content and the PDF and Word file that `render`
-    makes of it, and mark it published. From then on it is shown from what was stored.
+    makes of it (the files in Django's storage), and mark it published. From then on it is
+    shown from what was stored. Run by a background job (goldenthread.tasks.publishing).
 
     Publishing is the one write that stores documents: the snapshot and both files must be
     made from the same content, in the same transaction as the status change."""
@@ -166,7 +168,11 @@ def publish_report(
         partnership, year, today=today, report=draft, published_on=today
     )
     draft.snapshot = content.to_snapshot()
-    draft.pdf, draft.docx = render(content)
+    pdf, docx = render(content)
+    # Files in storage (shared by every app server), named by edition: publishing again
+    # after an attempt that died overwrites what it left.
+    store_file(draft.pdf, f"edition-{draft.edition}.pdf", pdf)
+    store_file(draft.docx, f"edition-{draft.edition}.docx", docx)
     draft.status = AnnualReport.Status.PUBLISHED
     draft.published_by = by
     draft.published_at = timezone.now()

@@ -21,8 +21,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_tasks import task
 
+from goldenthread.core.logs import use_request_id
 from goldenthread.core.models import (
+    Job,
+    JobKind,
     Membership,
     Notification,
     NotificationKind,
@@ -32,6 +36,8 @@ from goldenthread.core.models import (
     User,
 )
 from goldenthread.core.models.fields import TEXT
+
+from . import jobs
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +177,10 @@ def notify(
         off = _email_off([n.recipient for n in written], kind)
         to_email = [n.pk for n in written if n.recipient.email and n.recipient.pk not in off]
         if to_email:
-            # robust: a failure after the commit is logged, never turned into an error page
-            # for a write that has succeeded.
-            transaction.on_commit(lambda: _send_emails(to_email), robust=True)
+            # Sent by a background job once the write commits (a write rolled back tells
+            # no one). robust: a failure after the commit is logged, never turned into an
+            # error page for a write that has succeeded.
+            transaction.on_commit(lambda: _start_sending(to_email), robust=True)
     return written
 
 
@@ -198,7 +205,35 @@ def email_text(note: Notification) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _send_emails(pks: list[int]) -> None:
+def _start_sending(pks: list[int]) -> None:
+    jobs.start_job(
+        kind=JobKind.EMAIL,
+        title=f"Sending {len(pks)} notification e-mail{'s' if len(pks) != 1 else ''}",
+        by=None,
+        task=send_notification_emails,
+        params={"notifications": pks},
+    )
+
+
+@task()
+def send_notification_emails(job_id: int) -> str:
+    """The e-mail job (core.services.jobs): sends each notification's e-mail not yet
+    sent. Each is stamped as sent as soon as it goes, so an attempt after a worker died
+    sends only the rest (at worst the one e-mail that was going as it died)."""
+    job = jobs.begin_attempt(job_id)
+    if job is None:
+        return "nothing to do"
+    with use_request_id(job.request_id or f"job-{job.pk}"):
+        try:
+            _send_emails(job.params["notifications"], job=job)
+            with jobs.finishing(job) as done:
+                done.result_label = "Sent"
+        except jobs.JobSuperseded:
+            return "superseded"
+    return "succeeded"
+
+
+def _send_emails(pks: list[int], job: Job | None = None) -> None:
     """Send each notification's e-mail and stamp it; one failure does not stop the rest
     (the notification is still in the product)."""
     notes = list(
@@ -207,7 +242,11 @@ def _send_emails(pks: list[int]) -> None:
     if not notes:
         return
     connection = get_connection()  # one connection to the mail server for them all
-    for note in notes:
+    for i, note in enumerate(notes):
+        if job is not None:
+            jobs.report_progress(
+                job, done=i, total=len(notes), message=f"E-mail {i + 1} of {len(notes)}"
+            )
         message = EmailMessage(
             subject=f"Golden Thread: {note.subject}",
             body=email_text(note),

@@ -29,12 +29,9 @@ from goldenthread.core.models import AnnualReport, Partnership
 from goldenthread.core.monitoring import unconfirmed_periods
 from goldenthread.core.services import annual_reports as services
 from goldenthread.core.services import financial_year
-from goldenthread.documents.annual_report import (
-    annual_report_docx,
-    annual_report_files,
-    annual_report_pdf,
-)
+from goldenthread.documents.annual_report import annual_report_docx, annual_report_pdf
 from goldenthread.rules import Frequency, Period
+from goldenthread.tasks.start import start_publish
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted, text_field
 
@@ -172,7 +169,9 @@ def _file(request: HttpRequest, partnership_id: int, year: int, kind: str) -> Ht
         made = annual_report_pdf if kind == "pdf" else annual_report_docx
         data = made(choice.content)
     else:
-        data = bytes(choice.report.pdf if kind == "pdf" else choice.report.docx)
+        stored = choice.report.pdf if kind == "pdf" else choice.report.docx
+        with stored.open("rb"):  # in Django's storage, shared by the app servers
+            data = stored.read()
     return _download(data, PDF if kind == "pdf" else DOCX, choice.content.filename(kind))
 
 
@@ -267,20 +266,15 @@ def annual_report_publish(request: HttpRequest, partnership_id: int, year: int) 
     fy = _check_year(year)
     draft = services.draft_of(partnership, year)
     form = forms.Form(posted(request))
+    refusal = services.publish_refusal(partnership, year, timezone.localdate())
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.publish_report(
-                partnership=partnership, year=year, by=request.user, render=annual_report_files
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
+        # Refused at once when it can be; the publishing itself (the PDF and Word files)
+        # is a background job, whose page shows its progress and the published edition.
+        if refusal:
+            form.add_error(None, refusal)
         else:
-            messages.success(
-                request,
-                f"Edition {report.edition} of the {fy.label} report is published. It will not "
-                "change when the data does.",
-            )
-            return redirect(_report_url(partnership, year, report.edition))
+            job = start_publish(partnership=partnership, year=year, by=request.user)
+            return redirect("job", job.pk)
     return render(
         request,
         "web/annual_reports/publish.html",
@@ -290,7 +284,7 @@ def annual_report_publish(request: HttpRequest, partnership_id: int, year: int) 
             "fy": fy,
             "form": form,
             "draft": draft,
-            "refusal": services.publish_refusal(partnership, year, timezone.localdate()),
+            "refusal": refusal,
             "published": partnership.annual_reports.filter(
                 year=year, status=AnnualReport.Status.PUBLISHED
             ).order_by("-edition"),

@@ -259,7 +259,8 @@ def public_report_pdf(request: HttpRequest, partnership_id: int, report_id: int)
         partnership__is_public=True,
         status=AnnualReport.Status.PUBLISHED,
     )
-    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    with report.pdf.open("rb") as stored:  # in Django's storage, shared by the app servers
+        response = HttpResponse(stored.read(), content_type="application/pdf")
     filename = (
         f"{slugify(report.partnership.name)}-annual-report-{report.year}-"
         f"{(report.year + 1) % 100:02d}"

@@ -5,9 +5,7 @@ the return page (goldenthread.documents.return_sheets has the file handling)."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -16,9 +14,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goldenthread.core.access import Need, get_return_for_user
-from goldenthread.core.models import Return
-from goldenthread.core.services.returns import record_results
+from goldenthread.core.models import Job, Return
 from goldenthread.documents import return_sheets as sheets
+from goldenthread.tasks.start import start_return_sheet
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.views.returns import services_message
 
@@ -104,35 +102,22 @@ def _upload(request: HttpRequest, ret: Return, limit: SizeLimit) -> HttpResponse
         if limit.exceeded:
             form.add_error("sheet", sheets.TOO_BIG)
         elif form.is_valid():
-            parsed = sheets.parse_upload(ret, form.cleaned_data["sheet"])
-            problems = [p for p in parsed.problems if p.row is not None]
-            for problem in parsed.problems:
-                if problem.row is None:
-                    form.add_error("sheet", problem.message)
-            if problems:
-                noun = "problem" if len(problems) == 1 else "problems"
-                form.add_error(
-                    "sheet",
-                    f"The file has {len(problems):,} {noun}, listed below: correct them and "
-                    "upload it again. Nothing has been saved.",
-                )
-            if parsed.ok:
-                try:
-                    with transaction.atomic():
-                        changed = record_results(
-                            ret=ret,
-                            by=request.user,
-                            results=parsed.rows,
-                            how="Spreadsheet uploaded",
-                        )
-                except (ValidationError, PermissionDenied) as error:
-                    for message in getattr(error, "messages", None) or [str(error)]:
-                        form.add_error("sheet", message)
-                else:
-                    unchanged = len(parsed.rows) - changed
-                    noun = "result" if changed == 1 else "results"
-                    messages.success(request, f"{changed} {noun} imported ({unchanged} unchanged).")
-                    return redirect(ret)
+            # Checked and saved by a background job, from the file saved to storage. When
+            # it has already finished (tasks run at once, or a worker was quick) the page
+            # answers as before: the return, or the problems beside their rows; otherwise
+            # the job's page shows its progress and then the same.
+            upload = form.cleaned_data["sheet"]
+            upload.seek(0)
+            job = start_return_sheet(
+                ret=ret, by=request.user, name=upload.name, content=upload.read()
+            )
+            if job.status == Job.Status.SUCCEEDED:
+                messages.success(request, f"{job.result_label}.")
+                return redirect(ret)
+            if job.status != Job.Status.FAILED:
+                return redirect("job", job.pk)
+            problems = [sheets.RowProblem(**p) for p in job.problems]
+            form.add_error("sheet", job.failure)
     return render(
         request,
         "web/returns/upload.html",

@@ -1,7 +1,7 @@
 """python manage.py send_reminders [--today YYYY-MM-DD] [--dry-run]
 
-Run daily by cron (README, "Scheduled jobs"). For every return still open or returned for
-changes:
+Run daily by the task workers (run_worker), or by cron (README, "Scheduled jobs"). For
+every return still open or returned for changes:
 
 - 7 days before its deadline, each person who still owes it something — a result of an
   indicator they own, an update on an open action they own, a review of a risk they own —
