@@ -23,7 +23,8 @@ PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check --quiet
 PYTEST_ARGS ?=
 PG_LOG := .test-postgres.log
 
-export DJANGO_ALLOW_ASYNC_UNSAFE := true
+# For the browser tests only (Playwright's event loop); never for make run or make serve.
+test: export DJANGO_ALLOW_ASYNC_UNSAFE := true
 export GT_CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: help run serve test test-deps lint bench

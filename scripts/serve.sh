@@ -11,6 +11,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=".venv/bin/python"
 
+# Async-safety checks stay on in a service, whatever the shell had for the tests.
+unset DJANGO_ALLOW_ASYNC_UNSAFE
 # The service's defaults; the environment wins.
 export GT_TASKS="${GT_TASKS:-database}"
 export GT_COLLECTED_STATIC="${GT_COLLECTED_STATIC:-1}"

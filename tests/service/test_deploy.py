@@ -9,7 +9,8 @@ from tests.live import PROJECT, PYTHON, live_env
 
 def check_deploy(**settings: str) -> subprocess.CompletedProcess:
     env = live_env("sqlite:///:memory:", **settings)
-    for name in ("GT_HTTPS", "GT_SECURE_COOKIES", "GT_DEBUG"):
+    # make test sets DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests; no service has it.
+    for name in ("GT_HTTPS", "GT_SECURE_COOKIES", "GT_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         if name not in settings:
             env.pop(name, None)
     return subprocess.run(
