@@ -56,6 +56,16 @@ INSTALLED_APPS = [
     "goldenthread.documents",
     "goldenthread.tasks",
     "goldenthread.demo",
+    # Sign-in (issue 14): django-allauth for passwords, organisations' own identity
+    # providers (OpenID Connect, one SocialApp row each, added at run time), the second
+    # factor (TOTP, recovery codes, passkeys) and each person's sessions. After our apps, so
+    # web/templates/ overrides its templates.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     # Last, so the GOV.UK widget templates in web/templates/django/forms/ win.
     "django.forms",
 ]
@@ -70,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -152,9 +164,42 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-allauth. No public sign-up: people come in by invitation (core.services.
+# invitations) or through their organisation's identity provider when it is trusted for
+# their e-mail domain (core.services.sign_in). Sign in with an e-mail address or username.
+ACCOUNT_ADAPTER = "goldenthread.web.allauth_adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "goldenthread.web.allauth_adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Golden Thread: "
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by e-mail is ours, per provider
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "Golden Thread"
+USERSESSIONS_TRACK_ACTIVITY = True
+# The client's address for rate limits and the security record: behind GT_PROXY_COUNT
+# proxies (1 with GT_HTTPS, the council's TLS proxy), that many hops in from the right of
+# X-Forwarded-For; REMOTE_ADDR when there is none.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(
+    os.environ.get("GT_PROXY_COUNT", "1" if env_bool("GT_HTTPS") else "0")
+)
+# Every local account must use a second factor unless the performance team says otherwise
+# (core.models.SecurityPolicy): on by default in production (GT_HTTPS=1).
+GT_REQUIRE_MFA = env_bool("GT_REQUIRE_MFA", default=env_bool("GT_HTTPS"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

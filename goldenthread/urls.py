@@ -13,6 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # django-allauth: password (change, reset), organisations' sign-in, second factor,
+    # sessions. Its own sign-up is closed (web/allauth_adapters.py).
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("goldenthread.web.urls")),
 ]

@@ -82,6 +82,12 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def without_unstorable(text: str) -> str:
+    """The text without the characters `text_problem` refuses: for text nobody typed into
+    a form (a browser's description of itself, a path) that is kept as it came."""
+    return _BIDI_CONTROLS.sub("", _CONTROLS.sub("", text))
+
+
 def text_problem(text: str, limit: int | None = None) -> str | None:
     """What is wrong with a piece of free text, or None: longer than `limit` characters,
     or holding characters that cannot be stored or would disguise what it says."""

@@ -13,6 +13,8 @@ since the script is injected inline and our Content-Security-Policy forbids inli
 
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 # WCAG 2.2 AA, which includes every A and AA rule of 2.0 and 2.1.
@@ -40,8 +42,16 @@ def run_axe(page, tags=WCAG_TAGS) -> dict:
     """Run axe-core on the page as it is now; return {version, passes, violations}."""
     if not AXE_PATH.exists():
         raise RuntimeError(f"{AXE_PATH} is missing: run `make test-deps` first")
+    # A click that navigates returns before the next page has loaded: checking then would
+    # inject into a document that is being replaced. Wait for it, and try once more if a
+    # navigation still started under us.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_PATH))
+        try:
+            page.add_script_tag(path=str(AXE_PATH))
+        except PlaywrightError:
+            page.wait_for_load_state("load")
+            page.add_script_tag(path=str(AXE_PATH))
         if not page.evaluate("() => typeof window.axe === 'object'"):
             raise RuntimeError(
                 "axe-core did not load into the page: was the browser context made with "

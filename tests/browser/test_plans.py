@@ -61,6 +61,7 @@ def test_lead_revises_checks_approves_and_compares_a_plan(page: Page, live_serve
 
     # Targets: a bad one is refused with a message, a good one is saved.
     page.get_by_role("link", name="Set targets for CS01").click()
+    expect(page.get_by_label("Target for 2026/27")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Target for 2026/27").fill("thirty")
     page.get_by_role("button", name="Save targets").click()

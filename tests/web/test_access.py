@@ -67,6 +67,8 @@ def named_patterns(resolver: URLResolver | None = None, namespace: str = ""):
                 continue  # Django's admin has its own login and its own tests.
             yield from named_patterns(entry, entry.namespace or namespace)
         elif isinstance(entry, URLPattern) and entry.name:
+            if entry.callback.__module__.startswith("allauth."):
+                continue  # django-allauth's own pages: tests/web/test_sign_in*.py, test_mfa.py
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
 
 

@@ -31,9 +31,19 @@ from .review import (
     ReviewMeeting,
     SuccessStory,
 )
+from .security import (
+    IdentityProvider,
+    Invitation,
+    SecurityEvent,
+    SecurityPolicy,
+    SignInDomain,
+)
 from .strategy import Outcome, StrategicPlan
 
 __all__ = [
+    "SecurityEvent",
+    "SecurityPolicy",
+    "SignInDomain",
     "Action",
     "ActionUpdate",
     "AnnualReport",
@@ -49,7 +59,9 @@ __all__ = [
     "CorrectiveActionUpdate",
     "Feedback",
     "ImprovementPlan",
+    "IdentityProvider",
     "Indicator",
+    "Invitation",
     "Job",
     "JobKind",
     "Lesson",
