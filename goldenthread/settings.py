@@ -83,6 +83,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in safety (issue 14): idle and absolute session limits and no-store on signed-in
+    # pages; the second factor the council may require; refused requests recorded.
+    "goldenthread.web.middleware.SessionLimitsMiddleware",
+    "goldenthread.web.middleware.SecondFactorRequiredMiddleware",
+    "goldenthread.web.middleware.RefusedRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,13 +189,47 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# The password pages' forms in our words (web/password_forms.py).
+ACCOUNT_FORMS = {
+    "change_password": "goldenthread.web.password_forms.ChangePasswordForm",
+    "set_password": "goldenthread.web.password_forms.SetPasswordForm",
+    "reset_password": "goldenthread.web.password_forms.ResetPasswordForm",
+    "reset_password_from_key": "goldenthread.web.password_forms.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Golden Thread: "
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching by e-mail is ours, per provider
 SOCIALACCOUNT_STORE_TOKENS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_TOTP_ISSUER = "Golden Thread"
-USERSESSIONS_TRACK_ACTIVITY = True
+MFA_ADAPTER = "goldenthread.web.allauth_adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "goldenthread.web.allauth_adapters.SecondFactorForm",
+    "activate_totp": "goldenthread.web.allauth_adapters.ActivateAuthenticatorAppForm",
+    "reauthenticate": "goldenthread.web.allauth_adapters.ConfirmWithCodeForm",
+}
+# Limits on guessing, counted in the shared cache (CACHES: the database by default, so
+# every app server counts the same tries). Only failures count (allauth gives back a try
+# that succeeds). Per account (however it is named: username or e-mail address, any case;
+# or per what was typed when there is no such account): GT_SIGN_IN_FAILURES_PER_ACCOUNT
+# (default 10) in any 15 minutes, so a guesser gets 40 guesses an hour at one account
+# while someone who mistypes has room. Per address: GT_SIGN_IN_FAILURES_PER_ADDRESS
+# (default 30) in any 15 minutes, higher than per account because a whole council's staff
+# may reach us from one address through its proxy, and low enough that a guesser trying
+# many accounts from one address is stopped after 30. Second-factor codes share these
+# limits (per account and per address). Each attempt to sign in at all: 120 a minute per
+# address (a council's staff arriving at nine). The admin signs in through the same page.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"{int(os.environ.get('GT_SIGN_IN_FAILURES_PER_ADDRESS', '30'))}/15m/ip,"
+        f"{int(os.environ.get('GT_SIGN_IN_FAILURES_PER_ACCOUNT', '10'))}/15m/key"
+    ),
+    "login": "120/m/ip",
+}
+# Each session is recorded when someone signs in (allauth.usersessions: where from, which
+# browser), so a deactivated account's sessions can all be ended; not updated on every
+# request, which would cost a write per page.
+USERSESSIONS_TRACK_ACTIVITY = False
 # The client's address for rate limits and the security record: behind GT_PROXY_COUNT
 # proxies (1 with GT_HTTPS, the council's TLS proxy), that many hops in from the right of
 # X-Forwarded-For; REMOTE_ADDR when there is none.
@@ -200,6 +239,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(
 # Every local account must use a second factor unless the performance team says otherwise
 # (core.models.SecurityPolicy): on by default in production (GT_HTTPS=1).
 GT_REQUIRE_MFA = env_bool("GT_REQUIRE_MFA", default=env_bool("GT_HTTPS"))
+# How many days an invitation's link works (core.services.invitations).
+GT_INVITATION_DAYS = int(os.environ.get("GT_INVITATION_DAYS", "7"))
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -313,6 +354,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5_000
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end after GT_SESSION_IDLE_MINUTES without use (default 30) and at the latest
+# GT_SESSION_HOURS after signing in (default 12), whatever the activity
+# (web.middleware.SessionLimitsMiddleware); the cookie lasts no longer either.
+GT_SESSION_IDLE_MINUTES = int(os.environ.get("GT_SESSION_IDLE_MINUTES", "30"))
+GT_SESSION_HOURS = int(os.environ.get("GT_SESSION_HOURS", "12"))
+SESSION_COOKIE_AGE = GT_SESSION_HOURS * 3600
 # GT_HTTPS=1 behind the council's TLS proxy: the proxy says the request came by HTTPS in
 # X-Forwarded-Proto (it must set that header itself, never pass on a client's), cookies are
 # sent only over HTTPS, plain HTTP is redirected, and browsers are told to use HTTPS for a
@@ -323,7 +370,18 @@ SESSION_COOKIE_HTTPONLY = True
 GT_HTTPS = env_bool("GT_HTTPS")
 SESSION_COOKIE_SECURE = GT_HTTPS or env_bool("GT_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Forms posted from these origins are accepted (CSRF): GT_CSRF_TRUSTED_ORIGINS, comma
+# separated (https://goldenthread.example.gov.uk), by default GT_SITE_URL's origin when it
+# is https, the address people use behind the TLS proxy.
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("GT_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+if not CSRF_TRUSTED_ORIGINS and GT_SITE_URL.startswith("https://"):
+    CSRF_TRUSTED_ORIGINS = ["https://" + GT_SITE_URL.removeprefix("https://").split("/")[0]]
 if GT_HTTPS:
+    # Cookies only this host can set, sent only over HTTPS, for the whole site.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
@@ -342,6 +400,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
     }
 }
 

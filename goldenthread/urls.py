@@ -1,18 +1,23 @@
+from allauth.account.views import LogoutView
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from goldenthread.web.forms import SignInForm
+from goldenthread.web.views import sign_in
+from goldenthread.web.views.security import admin_login
+
+# The admin signs in through our sign-in page, with the same limits on guessing and the
+# same second factor (web.views.security.admin_login).
+admin.site.login = admin_login
 
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", authentication_form=SignInForm
-        ),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Signing in: step 1 asks who you are and sends people of an organisation with its
+    # own identity provider there; step 2 is the password (web/views/sign_in.py). These
+    # stand in front of allauth's own login page (its "account_login" is this same URL).
+    path("accounts/login/", sign_in.sign_in_start, name="login"),
+    path("accounts/login/password/", sign_in.sign_in_password, name="sign_in_password"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    # allauth's openid_connect login, with the providers in its page's form-action.
+    path("accounts/oidc/<str:provider_id>/login/", sign_in.provider_login),
     # django-allauth: password (change, reset), organisations' sign-in, second factor,
     # sessions. Its own sign-up is closed (web/allauth_adapters.py).
     path("accounts/", include("allauth.urls")),

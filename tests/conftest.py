@@ -150,6 +150,24 @@ class World:
         return getattr(self, role)
 
     @property
+    def identity_provider(self):
+        """The police's own sign-in (an identity provider on this machine's loopback);
+        made when a test first asks for it."""
+        from goldenthread.core.models import IdentityProvider
+        from goldenthread.core.services.sign_in import add_provider
+
+        found = IdentityProvider.objects.filter(organisation=self.police).first()
+        return found or add_provider(
+            by=self.performance,
+            name="Test Police",
+            organisation=self.police,
+            issuer="http://127.0.0.1:9/police",
+            client_id="golden-thread",
+            secret="s3cret",
+            domains="police.example",
+        )
+
+    @property
     def job(self):
         """A finished export of the partnership the lead started, with its file; made
         when a test first asks for it."""
@@ -203,6 +221,29 @@ class World:
         if created:
             story.indicators.add(self.indicator)
         return story
+
+    @property
+    def membership(self) -> Membership:
+        """The member's place in the partnership."""
+        return Membership.objects.get(partnership=self.partnership, person=self.member)
+
+    @property
+    def invitation(self):
+        """A pending invitation to the partnership, sent by the lead; made when a test
+        first asks for it."""
+        from goldenthread.core.models import Invitation
+        from goldenthread.core.services.invitations import invite
+
+        found = Invitation.objects.filter(partnership=self.partnership).first()
+        if found is None:
+            found, _token = invite(
+                self.lead,
+                email="invited@example.org",
+                partnership=self.partnership,
+                organisation=self.police,
+                role=Role.MEMBER,
+            )
+        return found
 
     @property
     def process_change(self) -> ProcessChange:

@@ -245,3 +245,30 @@ class TargetAdmin(ReadOnlyAdmin):
 class ResultAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "period", "value", "not_available")
     list_filter = ("indicator__partnership",)
+
+
+# django-allauth's own models (sign-in e-mail addresses, organisations' sign-in links,
+# second factors, sessions): a superuser can see them and remove one (a lost phone's
+# authenticator, a stale session), but their date-times are allauth's to set, shown rather
+# than edited, for the same reason as ours above. Tokens from identity providers are not
+# kept (SOCIALACCOUNT_STORE_TOKENS), so their admin is not offered. Called from
+# CoreConfig.ready, after the admin has found every app's admin module.
+ALLAUTH_APPS = {"account", "socialaccount", "mfa", "usersessions"}
+
+
+def tidy_allauth_admin() -> None:
+    from allauth.socialaccount.models import SocialToken
+    from django.db.models import DateTimeField
+
+    if admin.site.is_registered(SocialToken):
+        admin.site.unregister(SocialToken)
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ALLAUTH_APPS:
+            continue
+        shown = list(model_admin.readonly_fields)
+        shown += [
+            field.name
+            for field in model._meta.fields
+            if isinstance(field, DateTimeField) and field.name not in shown
+        ]
+        model_admin.readonly_fields = tuple(shown)

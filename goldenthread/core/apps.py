@@ -23,3 +23,15 @@ class CoreConfig(AppConfig):
         for model in self.get_models():
             if not hasattr(model, "instance_type"):  # django-simple-history's copies
                 pre_save.connect(_check_bounds, sender=model, dispatch_uid=f"bounds-{model}")
+        # The record of security events: sign-ins, sign-outs, second-factor changes.
+        from . import security_signals
+
+        security_signals.connect()
+        # Passwords changed, set and reset go in the security record (issue 14).
+        from . import people_signals
+
+        people_signals.connect()
+        # django-allauth's models in the admin: date-times shown, not edited.
+        from .admin import tidy_allauth_admin
+
+        tidy_allauth_admin()

@@ -7,18 +7,30 @@ Everything taken from the request (the login typed, the browser's description of
 the path) comes from whoever sent it: it is cut to its column's length and cleaned of
 characters that cannot be stored, so no request can make recording fail."""
 
+import datetime
 import ipaddress
 import logging
 
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from goldenthread.rules.inputs import without_unstorable
 
-from .models import SecurityEvent, User
+from .access import require_performance_team
+from .models import SecurityEvent, SecurityPolicy, User
 
 log = logging.getLogger("goldenthread.security")
+
+# Kept in the session (web.middleware reads them; security_signals writes the first).
+SESSION_SIGNED_IN_AT = "gt_signed_in_at"  # when the person signed in (time.time())
+SESSION_SEEN_AT = "gt_seen_at"  # their last activity, to within a minute
+SESSION_MFA_OK = "gt_mfa_ok"  # the second-factor rule is settled for this session
+SESSION_MFA_CHECKED_AT = "gt_mfa_checked_at"
+# Set on a request whose sign-out is the session's limit, not the person's choice.
+REQUEST_SESSION_EXPIRED = "_gt_session_expired"
+REQUEST_RECORDED = "_gt_security_recorded"  # set on a request once an event is recorded
 
 
 def _clean(text: str, limit: int) -> str:
@@ -61,6 +73,10 @@ def record(
         path=_clean(request.path, 300) if request else "",
         detail=_clean(detail, 500),
     )
+    if request is not None:
+        # A refusal already recorded as what it is (e.g. PROVIDER_REFUSED) is not recorded
+        # again as a refused request (web.middleware.RefusedRequestMiddleware).
+        setattr(request, REQUEST_RECORDED, True)
     log.info(
         "security event %s",
         kind.value if hasattr(kind, "value") else kind,
@@ -75,3 +91,86 @@ def record(
         },
     )
     return event
+
+
+def signed_in_through_provider(request: HttpRequest, user: User | None = None) -> bool:
+    """The person on this request signed in through an organisation's identity provider
+    (django-allauth's record of how this session was authenticated says so)."""
+    from allauth.account.authentication import get_authentication_records
+
+    user = user or getattr(request, "user", None)
+    records = get_authentication_records(request, user) if user is not None else []
+    return any(r.get("method") == "socialaccount" for r in records)
+
+
+def has_second_factor(user: User) -> bool:
+    """An authenticator app or a security key (recovery codes alone are not one)."""
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+def second_factor_needed(request: HttpRequest, user: User | None = None) -> bool | None:
+    """Whether the person signed in on this request must set up a second factor before
+    anything else: True when the council's policy requires one and they signed in with a
+    password and have none; False when the policy does not require it (which may change);
+    None when it is settled for this session (they have one, or signed in through their
+    organisation's provider, whose own second factor is relied on)."""
+    user = user or request.user
+    if signed_in_through_provider(request, user) or has_second_factor(user):
+        return None
+    return SecurityPolicy.current().second_factor_required
+
+
+def security_events(
+    viewer: User,
+    *,
+    kind: str = "",
+    person: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[SecurityEvent]:
+    """The record, newest first, for the performance team only: of one kind, about or by
+    a person (username or e-mail address, in any case, or part of it), between two dates
+    (inclusive, in the council's time zone)."""
+    require_performance_team(viewer, refusal="Only the council performance team sees this.")
+    events = SecurityEvent.objects.select_related("actor", "subject")
+    if kind:
+        events = events.filter(kind=kind)
+    if person:
+        events = events.filter(
+            Q(actor__username__icontains=person)
+            | Q(actor__email__icontains=person)
+            | Q(subject__username__icontains=person)
+            | Q(subject__email__icontains=person)
+            | Q(login__icontains=person)
+        )
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    return events.order_by("-at", "-pk")
+
+
+def set_second_factor_policy(
+    user: User, required: bool | None, *, request: HttpRequest | None = None
+) -> SecurityPolicy:
+    """The performance team requires a second factor for every local account (True), does
+    not (False), or leaves it to the deployment's default (None). Recorded."""
+    require_performance_team(user, refusal="Only the council performance team does this.")
+    policy = SecurityPolicy.current()
+    if policy.require_second_factor is not required:
+        policy.require_second_factor = required
+        policy.updated_by = user
+        policy.save()
+        record(
+            SecurityEvent.Kind.POLICY_CHANGED,
+            request=request,
+            actor=user,
+            subject=None,
+            detail="second factor: "
+            + {True: "required", False: "not required", None: "the deployment's default"}[required],
+        )
+    return policy

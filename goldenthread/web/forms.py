@@ -6,14 +6,12 @@ checkboxes use the templates in templates/django/forms/widgets/."""
 from decimal import Decimal
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest, QueryDict
 
-from goldenthread.core import rate_limits
 from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.rules.inputs import (
     MONEY_MESSAGE,
@@ -178,40 +176,6 @@ class GovukRenderer(TemplatesSetting):
     bound_field_class = GovukBoundField
     form_template_name = "web/forms/form.html"
     field_template_name = "web/forms/field.html"
-
-
-class SignInForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-        "too_many": (
-            "Too many failed sign-ins for this username. Wait 15 minutes and try again, "
-            "or ask the council performance team to reset your password."
-        ),
-    }
-
-    def clean(self):
-        """Refused without checking the password after too many failures
-        (core.rate_limits); each failure counted, success clears the count."""
-        username = self.cleaned_data.get("username")
-        if not username or not self.cleaned_data.get("password"):
-            return super().clean()
-        if rate_limits.sign_in_refused(username):
-            raise ValidationError(self.error_messages["too_many"], code="too_many")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            rate_limits.record_failed_sign_in(username)
-            raise
-        rate_limits.record_sign_in(username)
-        return cleaned
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # GOV.UK advice: autofocus skips the page's heading and skip link for screen readers.
-        self.fields["username"].widget.attrs.pop("autofocus", None)
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
 
 
 def text_field(model: type[Model], name: str, **kwargs) -> forms.CharField:

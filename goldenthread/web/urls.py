@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    account,
     analysis,
     annual_reports,
     benchmarking,
@@ -13,12 +14,14 @@ from .views import (
     finance,
     health,
     history,
+    identity_providers,
     jobs,
     lessons,
     notifications,
     pace,
     pages,
     partnerships,
+    people,
     plan_items,
     plans,
     process_changes,
@@ -27,6 +30,7 @@ from .views import (
     returns,
     reviews,
     risks,
+    security,
     sharing,
     success_stories,
     thread,
@@ -65,4 +69,8 @@ urlpatterns = [
     *history.urlpatterns,
     *success_stories.urlpatterns,
     *notifications.urlpatterns,
+    *people.urlpatterns,
+    *account.urlpatterns,
+    *security.urlpatterns,
+    *identity_providers.urlpatterns,
 ]

@@ -48,14 +48,14 @@ class Person(FastHttpUser):
     def on_start(self) -> None:
         global signed_in
         self.account = self.take()
-        page = self.client.get("/accounts/login/", name="sign in (form)")
+        page = self.client.get("/accounts/login/password/", name="sign in (form)")
         token = html.fromstring(page.text).xpath("//input[@name='csrfmiddlewaretoken']/@value")
         with self.client.post(
-            "/accounts/login/",
+            "/accounts/login/password/",
             data=urlencode(
                 {
                     "csrfmiddlewaretoken": token[0] if token else "",
-                    "username": self.account["username"],
+                    "login": self.account["username"],
                     "password": PASSWORD,
                 }
             ),

@@ -79,23 +79,35 @@ def demo(transactional_db, demo_snapshot):
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
-    """Sign in as a demo person through the sign-in form."""
+    """Sign in as a demo person through the two sign-in pages: who you are, then the
+    password (a demo person's username has no organisation's sign-in)."""
     page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Email address or username").fill(username)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/")
 
 
 def sign_in_with_keyboard(page: Page, base: str, username: str) -> None:
-    """Sign in as a demo person with the keyboard alone, checking the sign-in page with
-    axe-core and that the skip link comes first."""
+    """Sign in as a demo person with the keyboard alone, checking both sign-in pages with
+    axe-core and that the skip link comes first on each."""
     page.goto(f"{base}/accounts/login/")
     assert_no_axe_violations(page)
     page.keyboard.press("Tab")
     expect(page.locator(".govuk-skip-link")).to_be_focused()
-    page.get_by_label("Username").focus()
+    page.get_by_label("Email address or username").focus()
     page.keyboard.type(username)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/accounts/login/password/**")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your password")
+    assert_no_axe_violations(page)
+    page.keyboard.press("Tab")
+    expect(page.locator(".govuk-skip-link")).to_be_focused()
+    # What was typed on the first page is filled in; Tab goes on to the password.
+    login = page.get_by_label("Email address or username")
+    expect(login).to_have_value(username)
+    login.focus()
     page.keyboard.press("Tab")
     expect(page.get_by_label("Password")).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)

@@ -589,6 +589,79 @@ REFUSALS: dict[str, list[Refusal]] = {
         R("other_member", "not their indicator", lambda w: dict(change=w.process_change)),
         R("viewer", "viewers do not remove changes", lambda w: dict(change=w.process_change)),
     ],
+    # --- sign-in and people (issue 14) ---
+    "sign_in.add_provider": [
+        R(
+            "lead",
+            "the performance team adds organisations' sign-in",
+            lambda w: dict(
+                name="Fire",
+                organisation=w.police,
+                issuer="https://login.example.org/fire",
+                client_id="gt",
+                secret="s",
+                domains="fire.example.org",
+            ),
+        )
+    ],
+    "sign_in.change_provider": [
+        R(
+            "lead",
+            "the performance team changes organisations' sign-in",
+            lambda w: dict(
+                provider=w.identity_provider,
+                name="Other",
+                organisation=w.police,
+                issuer="https://login.example.org/other",
+                client_id="gt",
+                domains="other.example.org",
+                trusted=True,
+                is_active=True,
+            ),
+        )
+    ],
+    "sign_in.deactivate_provider": [
+        R(
+            "lead",
+            "the performance team switches sign-ins off",
+            lambda w: dict(provider=w.identity_provider),
+        )
+    ],
+    "invitations.invite": [
+        R(
+            "member",
+            "only leads invite people to their partnership",
+            lambda w: dict(
+                email="new@example.org",
+                partnership=w.partnership,
+                organisation=w.police,
+                role="member",
+            ),
+        ),
+        R(
+            "lead",
+            "only the performance team invites to the performance team",
+            lambda w: dict(email="new@example.org", as_performance_team=True),
+        ),
+    ],
+    "invitations.resend": [
+        R("member", "only leads send invitations", lambda w: dict(invitation=w.invitation))
+    ],
+    "invitations.revoke": [
+        R("viewer", "only leads withdraw invitations", lambda w: dict(invitation=w.invitation))
+    ],
+    "people.change_role": [
+        R("member", "only leads change roles", lambda w: dict(membership=w.membership, role="lead"))
+    ],
+    "people.remove_member": [
+        R("viewer", "only leads remove people", lambda w: dict(membership=w.membership))
+    ],
+    "people.deactivate": [
+        R("lead", "the performance team deactivates accounts", lambda w: dict(user=w.member))
+    ],
+    "people.reactivate": [
+        R("lead", "the performance team reactivates accounts", lambda w: dict(user=w.member))
+    ],
 }
 
 

@@ -108,12 +108,12 @@ def test_it_refuses_sizes_without_room_for_the_people(db):
 def sign_in(username: str) -> Client:
     """Through the sign-in form, with its CSRF token, as the load test does."""
     client = Client(enforce_csrf_checks=True)
-    page = client.get(reverse("login"))
+    page = client.get(reverse("sign_in_password"))
     response = client.post(
-        reverse("login"),
+        reverse("sign_in_password"),
         {
             "csrfmiddlewaretoken": page.cookies["csrftoken"].value,
-            "username": username,
+            "login": username,
             "password": PASSWORD,
         },
     )

@@ -26,7 +26,7 @@ from tests.live import (
     manage,
     start,
 )
-from tests.service.test_two_servers import DEMO_PASSWORD, LOGIN, SEED
+from tests.service.test_two_servers import DEMO_PASSWORD, PASSWORD_PAGE, SEED
 
 pytestmark = [
     pytest.mark.django_db,
@@ -109,7 +109,7 @@ def test_the_service_works_behind_pgbouncer_in_transaction_mode(live_database, t
 
         person = Browser()
         status, _, _ = person.submit(
-            app.url + LOGIN, {"username": "lead", "password": DEMO_PASSWORD}
+            app.url + PASSWORD_PAGE, {"login": "lead", "password": DEMO_PASSWORD}
         )
         assert status == 302
         partnership = int(

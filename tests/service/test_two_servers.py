@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 DEMO_PASSWORD = "two-servers-password-1"
 LOGIN = "/accounts/login/"
+PASSWORD_PAGE = "/accounts/login/password/"  # step 2 of signing in
 
 # A partnership with a lead, a member and a viewer (the demo would take a minute to load in
 # a process of its own, with the real password hasher).
@@ -93,9 +94,9 @@ def cluster(live_template, tmp_path_factory):
 
 def sign_in(browser: Browser, form_on: Process, post_to: Process, username: str, password: str):
     return browser.submit(
-        form_on.url + LOGIN,
-        {"username": username, "password": password},
-        to=post_to.url + LOGIN,
+        form_on.url + PASSWORD_PAGE,
+        {"login": username, "password": password},
+        to=post_to.url + PASSWORD_PAGE,
     )
 
 
@@ -127,12 +128,12 @@ def test_rate_limits_are_counted_across_servers(cluster):
         server = cluster.servers()[n % 2]
         status, _, body = sign_in(guesser, server, server, "viewer", f"wrong-{n}")
         assert status == 200
-        assert "Enter a correct username and password" in html.unescape(body.decode())
+        assert "password you specified are not correct" in html.unescape(body.decode())
     # Ten failures, five on each server: the right password is now refused on both.
     for server in cluster.servers():
         status, _, body = sign_in(guesser, server, server, "viewer", DEMO_PASSWORD)
         assert status == 200, server.name
-        assert "Too many failed sign-ins for this username" in html.unescape(body.decode())
+        assert "Too many failed attempts to sign in" in html.unescape(body.decode())
     # Another person is not affected.
     status, _, _ = sign_in(Browser(), cluster.b, cluster.b, "member", DEMO_PASSWORD)
     assert status == 302

@@ -13,10 +13,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # Pages outside the partnership access rules.
 PUBLIC = {
     "login",
+    "sign_in_password",
     "logout",
     "public_index",
     "public_partnership",
     "public_report_pdf",
+    "invitation",  # the invitation link's page, opened before any account exists
     "healthz",
     "readyz",
 }
@@ -41,6 +43,10 @@ SAMPLES = {
     "story_id": "success_story",
     "process_change_id": "process_change",
     "job_id": "job",
+    "membership_id": "membership",
+    "invitation_id": "invitation",
+    "person_id": "member",
+    "identity_provider_id": "identity_provider",
     "year": "2025",  # not a world attribute: used as it is
 }
 SAMPLE_OVERRIDES: dict[str, dict[str, str]] = {

@@ -11,9 +11,7 @@ import datetime
 import http.client
 import http.cookiejar
 import json
-import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +20,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goldenthread.rules import Frequency, latest_ended
+from tests.live import PROJECT, free_port, is_postgres, live_env, manage
 
-PROJECT = Path(__file__).resolve().parents[2]
 CLIENTS = 12
 EACH = 3  # saves of each kind (comment, lesson, review meeting) per client
 SAVES = CLIENTS * EACH * 3  # 108: the issue asks for at least 100
@@ -115,29 +112,6 @@ SELECT 'review meeting', u.username, m.went_well
 COMMENT_ON = ["indicator", "action", "return"]
 
 
-def is_postgres(url: str) -> bool:
-    return url.startswith(("postgres://", "postgresql://"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env: dict[str, str], *args: str, timeout: int = 120) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    assert done.returncode == 0, f"manage.py {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @dataclass
 class Server:
     url: str
@@ -154,13 +128,7 @@ class Server:
 @pytest.fixture
 def server(live_database, tmp_path) -> Iterator[Server]:
     """`manage.py runserver` (threaded) on a migrated, seeded database; always stopped."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": live_database,
-        "GT_SECRET_KEY": uuid.uuid4().hex,
-        "GT_DEBUG": "0",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = live_env(live_database)
     seeded = manage(
         env, "shell", "--no-imports", "-c", f"CLIENTS = {CLIENTS}\nPASSWORD = {PASSWORD!r}\n{SEED}"
     )
@@ -313,7 +281,7 @@ def test_it_keeps_every_save_of_twelve_people_saving_at_once(server):
         browser = Browser(server.url)
         try:
             status = browser.submit(
-                reverse("login"), {"username": username, "password": PASSWORD, "next": ""}
+                reverse("sign_in_password"), {"login": username, "password": PASSWORD, "next": ""}
             )
         except (OSError, http.client.HTTPException) as error:  # no answer, or half of one
             status = repr(error)

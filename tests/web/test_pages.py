@@ -17,7 +17,7 @@ def frozen_today():
 
 def test_it_signs_in_and_shows_my_partnerships(client, world):
     response = client.post(
-        reverse("login"), {"username": "member", "password": PASSWORD}, follow=True
+        reverse("sign_in_password"), {"login": "member", "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
     assert response.context["user"] == world.member
@@ -27,7 +27,7 @@ def test_it_signs_in_and_shows_my_partnerships(client, world):
 
 
 def test_it_keeps_the_username_and_shows_an_error_summary_on_a_bad_sign_in(client, world):
-    response = client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    response = client.post(reverse("sign_in_password"), {"login": "member", "password": "wrong"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page

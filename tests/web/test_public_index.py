@@ -68,7 +68,7 @@ def test_the_index_reads_one_query(client, world, django_assert_max_num_queries)
         assert client.get(reverse("public_index")).status_code == 200
 
 
-def test_the_sign_in_page_links_to_the_index(client):
+def test_the_sign_in_page_links_to_the_index(client, db):  # the page asks for the providers
     page = client.get(reverse("login")).content.decode()
     assert reverse("public_index") in page
 

@@ -41,9 +41,6 @@ from .security import (
 from .strategy import Outcome, StrategicPlan
 
 __all__ = [
-    "SecurityEvent",
-    "SecurityPolicy",
-    "SignInDomain",
     "Action",
     "ActionUpdate",
     "AnnualReport",
@@ -58,8 +55,8 @@ __all__ = [
     "CorrectiveAction",
     "CorrectiveActionUpdate",
     "Feedback",
-    "ImprovementPlan",
     "IdentityProvider",
+    "ImprovementPlan",
     "Indicator",
     "Invitation",
     "Job",
@@ -85,6 +82,9 @@ __all__ = [
     "Risk",
     "RiskReview",
     "Role",
+    "SecurityEvent",
+    "SecurityPolicy",
+    "SignInDomain",
     "SmartWaiver",
     "Spend",
     "StrategicPlan",
