@@ -14,6 +14,7 @@ from goldenthread.core.access import require_performance_team
 from goldenthread.core.models import IdentityProvider
 from goldenthread.core.services import sign_in
 from goldenthread.web.decorators import minimum_role
+from goldenthread.web.forms import apply_errors
 from goldenthread.web.sign_in_forms import IdentityProviderForm
 
 REFUSAL = "Only the council performance team manages organisations' sign-in."
@@ -24,14 +25,6 @@ def callback_url(request: HttpRequest, provider: IdentityProvider) -> str:
     return request.build_absolute_uri(
         reverse("openid_connect_callback", kwargs={"provider_id": provider.app.provider_id})
     )
-
-
-def _form_errors(form: IdentityProviderForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -76,7 +69,7 @@ def provider_add(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -121,7 +114,7 @@ def provider_change(request: HttpRequest, identity_provider_id: int) -> HttpResp
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{provider.name} changed.")
             return redirect("identity_provider_list")
