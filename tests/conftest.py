@@ -5,12 +5,15 @@ import csv
 import datetime
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from goldenthread.core.analysis import indicator_analysis
@@ -257,8 +260,38 @@ class World:
         return change
 
 
+# Modules whose tests only read the world (no test changes a world object, none needs
+# transactional_db): it is built once per module instead of once per test. Each test's own
+# writes still roll back at its end, to the world as built. tests/web/test_access.py's
+# hundreds of tests spent a minute a run building the same world.
+SHARED_WORLD_MODULES = {"tests.web.test_access"}
+
+
+@pytest.fixture(scope="module")
+def shared_world(request) -> Iterator[World | None]:
+    """The world of a module in SHARED_WORLD_MODULES, made in a transaction rolled back
+    after the module's last test (pytest-django's per-test transaction nests inside it,
+    as in tests/demo/test_load_demo.py); None for any other module."""
+    if request.module.__name__ not in SHARED_WORLD_MODULES:
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    # The hasher fast_password_hashing sets for each test, so the passwords check.
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with blocker.unblock(), fast, transaction.atomic():
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(shared_world, db) -> World:
+    return shared_world if shared_world is not None else build_world()
+
+
+def build_world() -> World:
     council = Organisation.objects.create(name="Test Council", kind="council")
     police = Organisation.objects.create(name="Test Police", kind="police")
     performance = make_user("performance", is_performance_team=True, organisation=council)
