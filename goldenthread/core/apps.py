@@ -31,6 +31,10 @@ class CoreConfig(AppConfig):
         from . import people_signals
 
         people_signals.connect()
+        # Changes made through the API say so in the history (issue 15).
+        from . import audit
+
+        audit.connect()
         # django-allauth's models in the admin: date-times shown, not edited.
         from .admin import tidy_allauth_admin
 

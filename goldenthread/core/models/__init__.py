@@ -1,6 +1,7 @@
 """The domain model, a module per area. Import models from here."""
 
 from .annual import AnnualReport, AnnualUpdateForm
+from .api import ApiToken, OpenDataLicence, TokenScope
 from .indicators import Indicator, ProcessChange, Result, Target
 from .jobs import Job, JobKind
 from .monitoring import (
@@ -45,6 +46,7 @@ __all__ = [
     "ActionUpdate",
     "AnnualReport",
     "AnnualUpdateForm",
+    "ApiToken",
     "Area",
     "Attendee",
     "Budget",
@@ -68,6 +70,7 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "Objective",
+    "OpenDataLicence",
     "Organisation",
     "Outcome",
     "Partnership",
@@ -90,6 +93,7 @@ __all__ = [
     "StrategicPlan",
     "SuccessStory",
     "Target",
+    "TokenScope",
     "User",
     "default_deadline",
 ]

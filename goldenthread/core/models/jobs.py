@@ -13,6 +13,7 @@ from .people import Partnership, User
 class JobKind(models.TextChoices):
     PUBLISH_REPORT = "publish_report", "Publishing an annual report"
     EXPORT = "export", "Exporting data"
+    ARCHIVE = "archive", "Exporting the whole database"
     RETURN_SHEET = "return_sheet", "Importing a return spreadsheet"
     COMPARATORS = "comparators", "Importing comparator data"
     EMAIL = "email", "Sending e-mail"

@@ -163,6 +163,10 @@ class SecurityEvent(models.Model):
         PROVIDER_CHANGED = "provider_changed", "Identity provider added or changed"
         POLICY_CHANGED = "policy_changed", "Sign-in policy changed"
         REFUSED = "refused", "Request refused (403)"
+        TOKEN_CREATED = "token_created", "API token created"
+        TOKEN_REVOKED = "token_revoked", "API token revoked"
+        TOKEN_REFUSED = "token_refused", "API token refused"
+        LICENCE_CHANGED = "licence_changed", "Open data licence changed"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from goldenthread.core import audit
 from goldenthread.core.access import Need, require
 from goldenthread.core.annual_report import (
     COMMENTARY_REASON,
@@ -230,7 +231,7 @@ def set_publishing(
             Indicator,
             ["is_published"],
             default_user=by,
-            default_change_reason="Public page: indicators chosen",
+            default_change_reason=audit.reason("Public page: indicators chosen"),
         )
     count = len(changed)
     if partnership.is_public != is_public:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from goldenthread.core import audit
 from goldenthread.core.access import Need, require
 from goldenthread.core.models import Action, Indicator, Plan, Result, Return, Target, User
 from goldenthread.core.models.fields import check_bounds
@@ -82,10 +83,12 @@ def _write(model, create: list, update: list, fields: list[str], *, by: User, re
     if problems:
         raise ValidationError(problems)
     if create:
-        bulk_create_with_history(create, model, default_user=by, default_change_reason=reason)
+        bulk_create_with_history(
+            create, model, default_user=by, default_change_reason=audit.reason(reason)
+        )
     if update:
         bulk_update_with_history(
-            update, model, fields, default_user=by, default_change_reason=reason
+            update, model, fields, default_user=by, default_change_reason=audit.reason(reason)
         )
     return len(create) + len(update)
 

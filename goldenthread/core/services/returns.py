@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from goldenthread.core import audit
 from goldenthread.core.access import Need, allows, require, require_performance_team
 from goldenthread.core.models import (
     Action,
@@ -156,6 +157,15 @@ class ReviewInput:
 FILL_IN = "Only the partnership's leads and members fill in its return."
 
 
+def row_error(index: int, message: str, field: str = "") -> ValidationError:
+    """A problem with one row of a list of results: pages show the message; the API
+    reports it at the row's place in the request (`params`: the row, and the field when
+    the problem is one field's). The message is kept as written (a "%" in an indicator's
+    code is not a format)."""
+    params = {"row": index, "field": field}
+    return ValidationError(message.replace("%", "%%"), code="row", params=params)
+
+
 def _check_owner(by: User, partnership: Partnership, owner_id: int | None, what: str) -> None:
     require(
         by,
@@ -196,19 +206,28 @@ def _write_results(ret: Return, by: User, results: Sequence[ResultInput]) -> int
     indicators = {i.pk: i for i in Indicator.objects.filter(partnership=ret.partnership)}
     due = {f: set(due_periods(f, ret.period)) for f in {i.frequency for i in indicators.values()}}
     problems = []
-    for row in results:
+    for index, row in enumerate(results):
         indicator = indicators.get(row.indicator_id)
         if indicator is None or row.period not in due[indicator.frequency]:
             name = indicator.code if indicator else "That indicator"
-            problems.append(f"{name} {row.period.label} is not due in this return.")
+            problems.append(
+                row_error(index, f"{name} {row.period.label} is not due in this return.")
+            )
             continue
         if row.value is None and not row.not_available and (row.note or row.commentary):
             problems.append(
-                f"{indicator.code} {row.period.label}: enter a value, or mark it not available."
+                row_error(
+                    index,
+                    f"{indicator.code} {row.period.label}: enter a value, "
+                    "or mark it not available.",
+                )
             )
         if row.not_available and not row.not_available_reason.strip():
             problems.append(
-                f"{indicator.code} {row.period.label}: say why the result is not available."
+                row_error(
+                    index,
+                    f"{indicator.code} {row.period.label}: say why the result is not available.",
+                )
             )
     if problems:
         raise ValidationError(problems)
@@ -247,35 +266,46 @@ def _write_results(ret: Return, by: User, results: Sequence[ResultInput]) -> int
                 setattr(result, name, value)
             result.entered_by, result.entered_at = by, now
             update.append(result)
-    _check_rows(indicators, [*create, *update])
+    rows = {(row.indicator_id, row.period): index for index, row in enumerate(results)}
+    _check_rows(indicators, [*create, *update], rows)
     reason = f"{ret.period.label} return"
     with transaction.atomic():
         if create:
-            bulk_create_with_history(create, Result, default_user=by, default_change_reason=reason)
+            bulk_create_with_history(
+                create, Result, default_user=by, default_change_reason=audit.reason(reason)
+            )
         if update:
             bulk_update_with_history(
                 update,
                 Result,
                 [*fields, "entered_at"],
                 default_user=by,
-                default_change_reason=reason,
+                default_change_reason=audit.reason(reason),
             )
         _forget_drafts(ret, [*create, *update])
     return len(create) + len(update)
 
 
-def _check_rows(indicators: Mapping[int, Indicator], rows: Sequence[Result]) -> None:
+def _check_rows(
+    indicators: Mapping[int, Indicator],
+    rows: Sequence[Result],
+    index: Mapping[tuple[int, Period], int],
+) -> None:
     """The rules every save checks (goldenthread.core.models.fields), for rows written in
-    bulk, which skips them: each problem named by its indicator and period."""
+    bulk, which skips them: each problem named by its indicator and period, and tied to
+    its row of the input (`index`)."""
     problems = []
     for result in rows:
         try:
             check_bounds(result)
         except ValidationError as error:
             name = f"{indicators[result.indicator_id].code} {result.period.label}"
+            at = index[(result.indicator_id, result.period)]
             for field, messages in error.message_dict.items():
                 label = Result._meta.get_field(field).verbose_name
-                problems += [f"{name}, {label}: {message}" for message in messages]
+                problems += [
+                    row_error(at, f"{name}, {label}: {message}", field) for message in messages
+                ]
     if problems:
         raise ValidationError(problems)
 
