@@ -5,7 +5,9 @@ performance team; anyone else gets 404, as for any object they may not see. Star
 retrying) a job needs what the work itself needs: publishing a report is a lead's, an
 export a lead's or the performance team's (the whole council's, the performance team's
 alone), a return spreadsheet is anyone's who may enter the return's results, comparator
-data a lead's or the performance team's. E-mail and reminders are the system's own."""
+data a lead's or the performance team's. E-mail and reminders are the system's own. The
+archive of the whole database (core.archive), password hashes and secrets and all, is the
+performance team's alone: to start, to see and to download."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -33,6 +35,8 @@ def may_start(user: User | None, kind: str, partnership: Partnership | None) -> 
         if partnership is None:
             return user.is_performance_team
         return user.is_performance_team or allows(user, partnership, Need.LEAD)
+    if kind == JobKind.ARCHIVE:
+        return partnership is None and user.is_performance_team
     if kind == JobKind.RETURN_SHEET:
         return partnership is not None and allows(user, partnership, Need.CONTRIBUTE)
     if kind == JobKind.COMPARATORS:
@@ -43,6 +47,9 @@ def may_start(user: User | None, kind: str, partnership: Partnership | None) -> 
 def may_see_job(user: User, job: Job) -> bool:
     if not _active(user):
         return False
+    if job.kind == JobKind.ARCHIVE:
+        # Whoever started it sees it only while they are still in the performance team.
+        return user.is_performance_team
     if user.is_performance_team or job.started_by_id == user.pk:
         return True
     return job.partnership_id is not None and (
@@ -73,11 +80,14 @@ def jobs_visible_to(user: User) -> QuerySet[Job]:
     if user.is_performance_team:
         return Job.objects.all()
     led = Membership.objects.filter(person=user, role=Role.LEAD).values("partnership_id")
-    return Job.objects.filter(Q(started_by=user) | Q(partnership_id__in=led))
+    return Job.objects.filter(Q(started_by=user) | Q(partnership_id__in=led)).exclude(
+        kind=JobKind.ARCHIVE
+    )
 
 
 def recent_jobs(user: User, limit: int = 20) -> list[Job]:
     """The person's own recent jobs, newest first."""
-    return list(
-        Job.objects.filter(started_by=user).select_related("partnership").order_by("-pk")[:limit]
-    )
+    jobs = Job.objects.filter(started_by=user)
+    if not user.is_performance_team:
+        jobs = jobs.exclude(kind=JobKind.ARCHIVE)
+    return list(jobs.select_related("partnership").order_by("-pk")[:limit])

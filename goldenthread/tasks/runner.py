@@ -13,7 +13,7 @@ from goldenthread.core.logs import use_request_id
 from goldenthread.core.models import Job, JobKind
 from goldenthread.core.services import jobs
 
-from . import exports, imports, publishing, reminders
+from . import archives, exports, imports, publishing, reminders
 from .base import JobFailed, reason
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 WORK: dict[str, Callable[[Job], None]] = {
     JobKind.PUBLISH_REPORT: publishing.publish,
     JobKind.EXPORT: exports.export,
+    JobKind.ARCHIVE: archives.archive,
     JobKind.RETURN_SHEET: imports.import_return_sheet,
     JobKind.REMINDERS: reminders.send,
 }

@@ -38,6 +38,15 @@ def start_export(*, partnership: Partnership | None, by: User) -> Job:
     )
 
 
+def start_archive(*, by: User) -> Job:
+    return jobs.start_job(
+        kind=JobKind.ARCHIVE,
+        title="Exporting the whole database and its files",
+        by=by,
+        task=run_job,
+    )
+
+
 def start_return_sheet(*, ret: Return, by: User, name: str, content: bytes) -> Job:
     """Save the uploaded sheet to storage (where any worker reads it) and import it."""
     stored = default_storage.save(

@@ -1,6 +1,7 @@
 """Background jobs: the page that shows one (what is being done, how far it has got, its
 result, and why it failed with a Retry button), its download, my recent jobs, and starting
-the whole-data export.
+the whole-data export, and (the performance team's, on the council-wide export page) the
+archive of the whole database that `manage.py import` loads elsewhere.
 
 The job page polls itself with htmx every 2 seconds while the job is queued or running
 (the partial replaces itself; a finished job's partial stops polling); without JavaScript,
@@ -65,7 +66,12 @@ def _export(request: HttpRequest, partnership) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         job = start.start_export(partnership=partnership, by=request.user)
         return redirect("job", job.pk)
-    return render(request, "web/jobs/export.html", {"partnership": partnership, "form": form})
+    may_archive = partnership is None and may_start(request.user, JobKind.ARCHIVE, None)
+    return render(
+        request,
+        "web/jobs/export.html",
+        {"partnership": partnership, "form": form, "may_archive": may_archive},
+    )
 
 
 @login_required
@@ -87,6 +93,19 @@ def council_export(request: HttpRequest) -> HttpResponse:
     return _export(request, None)
 
 
+@login_required
+@minimum_role("performance")
+@require_http_methods(["GET", "POST"])
+def council_archive(request: HttpRequest) -> HttpResponse:
+    """The button on the council-wide export page posts here; a GET shows that page."""
+    if not may_start(request.user, JobKind.ARCHIVE, None):
+        raise PermissionDenied("Only the council performance team exports the whole database.")
+    if request.method == "POST":
+        job = start.start_archive(by=request.user)
+        return redirect("job", job.pk)
+    return _export(request, None)
+
+
 urlpatterns = [
     path("jobs/", job_list, name="job_list"),
     path("jobs/<int:job_id>/", job_page, name="job"),
@@ -97,4 +116,5 @@ urlpatterns = [
         name="partnership_export",
     ),
     path("export/", council_export, name="council_export"),
+    path("export/archive/", council_archive, name="council_archive"),
 ]
