@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Changes made through the API say so in the history (issue 15).
+    "goldenthread.api.middleware.ThroughTheApi",
 ]
 
 ROOT_URLCONF = "goldenthread.urls"
@@ -360,6 +362,9 @@ SESSION_COOKIE_HTTPONLY = True
 GT_SESSION_IDLE_MINUTES = int(os.environ.get("GT_SESSION_IDLE_MINUTES", "30"))
 GT_SESSION_HOURS = int(os.environ.get("GT_SESSION_HOURS", "12"))
 SESSION_COOKIE_AGE = GT_SESSION_HOURS * 3600
+# The JSON API (issue 15): requests a minute per personal access token (429 beyond it),
+# counted in the shared cache.
+GT_API_REQUESTS_PER_MINUTE = int(os.environ.get("GT_API_REQUESTS_PER_MINUTE", "300"))
 # GT_HTTPS=1 behind the council's TLS proxy: the proxy says the request came by HTTPS in
 # X-Forwarded-Proto (it must set that header itself, never pass on a client's), cookies are
 # sent only over HTTPS, plain HTTP is redirected, and browsers are told to use HTTPS for a

@@ -1,7 +1,10 @@
 from allauth.account.views import LogoutView
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from goldenthread.api import fallback
+from goldenthread.api.docs import api_docs
+from goldenthread.api.main import api
 from goldenthread.web.views import sign_in
 from goldenthread.web.views.security import admin_login
 
@@ -22,5 +25,11 @@ urlpatterns = [
     # sessions. Its own sign-up is closed (web/allauth_adapters.py).
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # The JSON API (issue 15): /api/v1/, its OpenAPI description at /api/v1/openapi.json.
+    # Its documentation, an accessible page made from that description (api/docs.py).
+    path("api/v1/docs", api_docs, name="api_docs"),
+    path("api/v1/", api.urls),
+    # Any other address under /api/ is a 404 problem (JSON), not the site's HTML page.
+    re_path(r"^api/", fallback.not_found),
     path("", include("goldenthread.web.urls")),
 ]

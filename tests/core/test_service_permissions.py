@@ -132,6 +132,21 @@ def job_task():
     return run_job
 
 
+def deactivated(person):
+    """The person, their account deactivated since they signed in."""
+    person.is_active = False
+    return person
+
+
+def lead_token(w):
+    from goldenthread.core.services.api_tokens import create_token
+
+    token, _secret = create_token(
+        w.lead, name="Dashboard", scope="read", expires_on=DAY.today() + datetime.timedelta(days=30)
+    )
+    return token
+
+
 R = Refusal
 REFUSALS: dict[str, list[Refusal]] = {
     # --- background jobs: started and retried by whoever may do the work itself ---
@@ -658,6 +673,30 @@ REFUSALS: dict[str, list[Refusal]] = {
     ],
     "people.deactivate": [
         R("lead", "the performance team deactivates accounts", lambda w: dict(user=w.member))
+    ],
+    # --- API tokens (issue 15): each person's own ---
+    "api_tokens.create_token": [
+        R(
+            "nobody",
+            "a deactivated account makes no tokens",
+            lambda w: dict(
+                name="Dashboard",
+                scope="read",
+                expires_on=datetime.date.today(),
+                _=deactivated(w.nobody),
+            ),
+        )
+    ],
+    "api_tokens.revoke_token": [
+        R("member", "a person revokes only their own tokens", lambda w: dict(token=lead_token(w)))
+    ],
+    # --- open data (issue 15): the council's licence ---
+    "open_data.set_open_data_licence": [
+        R(
+            "lead",
+            "the performance team chooses the licence",
+            lambda w: dict(name="Another licence", url="https://example.org/licence"),
+        )
     ],
     "people.reactivate": [
         R("lead", "the performance team reactivates accounts", lambda w: dict(user=w.member))

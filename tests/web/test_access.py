@@ -18,7 +18,14 @@ PUBLIC = {
     "public_index",
     "public_partnership",
     "public_report_pdf",
+    "open_data_csv",  # open data: what the public pages show, as files (issue 15)
+    "open_data_csv_metadata",
+    "open_data_json",
+    "public_open_data_csv",
+    "public_open_data_csv_metadata",
+    "public_open_data_json",
     "invitation",  # the invitation link's page, opened before any account exists
+    "api_docs",  # the API's documentation (issue 15): how it works, none of the data
     "healthz",
     "readyz",
 }
@@ -71,6 +78,8 @@ def named_patterns(resolver: URLResolver | None = None, namespace: str = ""):
         if isinstance(entry, URLResolver):
             if entry.namespace == "admin":
                 continue  # Django's admin has its own login and its own tests.
+            if entry.namespace == "api-v1":
+                continue  # the JSON API answers 401/403/404 problems: tests/api/ walk it.
             yield from named_patterns(entry, entry.namespace or namespace)
         elif isinstance(entry, URLPattern) and entry.name:
             if entry.callback.__module__.startswith("allauth."):
@@ -81,7 +90,9 @@ def named_patterns(resolver: URLResolver | None = None, namespace: str = ""):
 PATTERNS = dict(named_patterns())
 # One person's own things rather than a partnership's (a notification is opened by a POST
 # from its owner alone): tests/web/test_notifications.py checks that no one else reaches it.
-PERSONAL = {"notification_open"}
+# So is an API token: tests/web/test_api_tokens.py checks that another person's is not
+# found and that the performance team may revoke it.
+PERSONAL = {"notification_open", "api_token_revoke"}
 ALL = sorted(name for name in PATTERNS if name not in PUBLIC | PERSONAL)
 
 
