@@ -20,6 +20,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import may_change_person, may_grant_admin_rights
@@ -38,6 +39,7 @@ from .models import (
     Target,
     User,
 )
+from .models.fields import FigureFormField
 
 admin.site.site_header = "Golden Thread administration"
 admin.site.site_title = "Golden Thread"
@@ -46,8 +48,16 @@ admin.site.site_title = "Golden Thread"
 ADMIN_RIGHTS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
+# A figure with more decimal places than kept is rounded by the one rule
+# (core.models.fields.DECIMALS_RULE, shown as the field's help text), not refused as
+# Django's own decimal box would.
+FIGURES = {models.DecimalField: {"form_class": FigureFormField}}
+
+
 class ReadOnlyAdmin(SimpleHistoryAdmin):
     """Shown with its history, changed only through the product's pages."""
+
+    formfield_overrides = FIGURES
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -61,6 +71,7 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 class ReadOnlyInline(admin.StackedInline):
     extra = 0
+    formfield_overrides = FIGURES
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

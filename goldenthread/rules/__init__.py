@@ -19,6 +19,7 @@ from goldenthread.rules.periods import (
     latest_ended,
     long_date,
     parse_published_period,
+    parse_published_span,
     periods_in_years,
     year_label,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "long_date",
     "objective_status",
     "parse_published_period",
+    "parse_published_span",
     "periods_in_years",
     "quick_rag_rule",
     "rag",

@@ -299,6 +299,41 @@ def parse_published_period(text: str, frequency_hint: Frequency | None = None) -
         raise PeriodError(_not_understood(shown)) from error
 
 
+def parse_published_span(text: str, frequency_hint: Frequency | None = None) -> Period | None:
+    """The period a figure for a span of periods is stored against, by the importers' stated
+    rule, or None when ``text`` is not a span (read it with ``parse_published_period``).
+
+    A span is two labels joined by a dash, both of the same kind, the first not after the
+    last: "2015 - 17" (three calendar years pooled, as life expectancy is published),
+    "2022/23 - 24/25" (financial or academic years combined), "2021/22 Q1 - 2022/23 Q2"
+    (quarters added up since a start) or "Jan 2022 - Mar 2022". The figure is stored against
+    the span's last period, read as that label on its own would be
+    (``parse_published_period``): "2015 - 17" as "2017", so 2017/18 for an annual indicator;
+    "2021/22 Q1 - 2022/23 Q2" as 2022/23 Q2. The last period must be of the indicator's
+    frequency (a span of quarters only for a quarterly indicator). A year written
+    in two digits after the dash takes the century of the first. Raises
+    ``PeriodError`` when the last label cannot be used for the hinted frequency."""
+    hint = None if frequency_hint is None else Frequency(frequency_hint)
+    normal = _normalise(text)
+    for at in [i for i, c in enumerate(normal) if c == "-"]:
+        first, last = normal[:at], normal[at + 1 :]
+        if re.fullmatch(r"\d{4}(/\d\d)?", first) and re.fullmatch(r"\d\d(/\d\d)?", last):
+            last = first[:2] + last
+        try:
+            start = parse_published_period(first)
+            end = parse_published_period(last)
+        except PeriodError:
+            continue
+        if start.frequency is end.frequency and start < end:
+            if hint is None or end.frequency is hint:
+                return parse_published_period(last, hint)
+            raise PeriodError(
+                f"“{text.strip()}” would be stored against its last period, {end.label}, and "
+                f"{_WHAT[end.frequency]}’s figure cannot be used for {_WANTED[hint]} indicator."
+            )
+    return None
+
+
 def _read_published(text: str, hint: Frequency | None, shown: str) -> Period:
     if not text:
         raise PeriodError(_not_understood(shown))
@@ -421,19 +456,22 @@ def _calendar_month(year: int, month_of_year: int) -> tuple[int, int]:
     return (year if month >= 4 else year + 1), month
 
 
+_WHAT = {
+    Frequency.ANNUAL: "a whole year",
+    Frequency.QUARTERLY: "a quarter",
+    Frequency.MONTHLY: "a month",
+}
+_WANTED = {
+    Frequency.ANNUAL: "an annual",
+    Frequency.QUARTERLY: "a quarterly",
+    Frequency.MONTHLY: "a monthly",
+}
+
+
 def _matching_hint(period: Period, hint: Frequency | None, shown: str) -> Period:
     if hint is None or hint is period.frequency:
         return period
-    what = {
-        Frequency.ANNUAL: "a whole year",
-        Frequency.QUARTERLY: "a quarter",
-        Frequency.MONTHLY: "a month",
-    }[period.frequency]
-    wanted = {
-        Frequency.ANNUAL: "an annual",
-        Frequency.QUARTERLY: "a quarterly",
-        Frequency.MONTHLY: "a monthly",
-    }[hint]
+    what, wanted = _WHAT[period.frequency], _WANTED[hint]
     raise PeriodError(f"“{shown}” is {what}, so its figure cannot be used for {wanted} indicator.")
 
 

@@ -163,3 +163,19 @@ def test_a_return_is_overdue_while_still_being_written_after_its_deadline(
     world.ret.status = status
     today = world.ret.deadline + datetime.timedelta(days=days_after_deadline)
     assert world.ret.is_overdue(today) is overdue
+
+
+@pytest.mark.parametrize(
+    "decimals, unit, value, shown",
+    [
+        (0, "count", "2.5", "3"),  # half up, as published statistics round (not half to even)
+        (0, "count", "-2.5", "-3"),
+        (0, "count", "12345.5", "12,346"),
+        (1, "%", "0.25", "0.3%"),
+        (1, "%", "0.35", "0.4%"),
+        (2, "rate", "7", "7.00"),
+    ],
+)
+def test_values_are_shown_rounded_half_up(decimals, unit, value, shown):
+    indicator = Indicator(decimals=decimals, unit=unit)
+    assert indicator.format_value(Decimal(value)) == shown

@@ -105,7 +105,7 @@ def test_every_row_of_every_real_file_imports_or_is_reported(world, name):
 
 def test_the_real_files_report_what_a_council_officer_would_expect(world):
     # Row 3652 is a ward's (Altrincham, E05015239) figure for 2022/23 to 2024/25 combined,
-    # which cannot be stored against one year.
+    # which is stored against its last year only when the person chooses so.
     table = comparators.read_table((DATA / "children/obese_reception.csv").read_bytes())
     columns = columns_of(table)
     annual = make_indicator(world.partnership, "OB", frequency="annual", unit="%")
@@ -118,7 +118,9 @@ def test_the_real_files_report_what_a_council_officer_would_expect(world):
         },
         HOME,
     )
-    assert "Row 3652, period: “2022/23 - 24/25” spans several years" in str(checked.problems[0])
+    assert "Row 3652, period: “2022/23 - 24/25” is one figure for several periods" in str(
+        checked.problems[0]
+    )
     assert checked.breakdowns > 0  # deprivation quintiles, not the area's own figure
     assert checked.home_area > 0  # Trafford's own rows
     assert checked.not_available > 0  # NA
@@ -161,8 +163,8 @@ def test_a_small_file_checked_row_by_row(world):
         indicator,
     )
     assert [str(p) for p in checked.problems] == [
-        "Row 5, period: “2018-20” spans several years, so it cannot be stored against one "
-        "period: import the figure for each year instead.",
+        "Row 5, period: “2018-20” is one figure for several periods: it can be imported only "
+        "by choosing to store such figures against the last period they cover",
         "Row 6, value: “abc” is not a number",
         "Row 7, area_code: “TRF2” is not an area code: area codes are ONS codes, a capital "
         "letter and eight digits like E08000009",

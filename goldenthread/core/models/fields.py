@@ -145,6 +145,35 @@ def check_bounds(instance: models.Model) -> None:
         raise ValidationError(errors)
 
 
+# The one rule for a figure (a result, a target, another area's published value) with more
+# decimal places than its column keeps, whichever way it comes in: a page, the admin, a
+# return sheet, the comparator importer, the API. Rounding rather than refusing, because
+# publishers routinely print more places than anyone reads (CO2 estimates to 13) and
+# refusing them would make real files unimportable; half up, as published statistics round.
+FIGURE_PLACES = 6
+DECIMALS_RULE = (
+    "Figures are kept to 6 decimal places: a figure with more is rounded half up to 6 "
+    "(2.0000005 is kept as 2.000001), however it is entered or imported."
+)
+
+
+def kept_figure(value: Decimal) -> Decimal:
+    """``value`` as it is kept (DECIMALS_RULE). Call it on a value ``number_problem``
+    passed."""
+    return fit(value, FIGURE_PLACES)
+
+
+class FigureFormField(forms.DecimalField):
+    """Django's own decimal box (the admin's) refuses more decimal places than the column
+    keeps; this one rounds them by DECIMALS_RULE, as every other way in does."""
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is None or not number.is_finite():
+            return number
+        return fit(number, self.decimal_places)
+
+
 @functools.lru_cache(maxsize=4096)
 def _period_of_key(key: str) -> Period:
     # A page of ten years' results reads the same few dozen keys thousands of times, and

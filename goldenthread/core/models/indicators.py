@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,7 +8,15 @@ from simple_history.models import HistoricalRecords
 
 from goldenthread.rules import Frequency, Period, Polarity, Rag, ToleranceKind, rag
 
-from .fields import NOTE, SHORT_TEXT, TEXT, LimitedCharField, LimitedTextField, PeriodField
+from .fields import (
+    DECIMALS_RULE,
+    NOTE,
+    SHORT_TEXT,
+    TEXT,
+    LimitedCharField,
+    LimitedTextField,
+    PeriodField,
+)
 from .people import Organisation, Partnership, User
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 6}
@@ -117,6 +125,9 @@ class Indicator(models.Model):
     def format_value(self, value: Decimal | None) -> str:
         if value is None:
             return "–"
+        # Half up, as published statistics round (Python's formatting alone rounds half
+        # to even: 2.5 would show as 2).
+        value = Decimal(value).quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
         number = f"{value:,.{self.decimals}f}"
         return f"{number}%" if self.unit == "%" else number
 
@@ -187,7 +198,7 @@ class Target(PeriodValue):
 
 class Result(PeriodValue):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="results")
-    value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
+    value = models.DecimalField(null=True, blank=True, help_text=DECIMALS_RULE, **VALUE_DIGITS)
     not_available = models.BooleanField(default=False)
     not_available_reason = LimitedTextField(blank=True, max_length=NOTE)
     note = LimitedTextField(blank=True, max_length=NOTE)

@@ -1,11 +1,14 @@
 """Review and revise: benchmarking against other areas, review meetings, comments and
 feedback, lessons learned, and improvement plans for under-performance."""
 
+import hashlib
+
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .fields import (
+    DECIMALS_RULE,
     LONG_TEXT,
     TEXT,
     LimitedCharField,
@@ -59,7 +62,7 @@ class ComparatorValue(models.Model):
     )
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="values")
     period = PeriodField()
-    value = models.DecimalField(**VALUE_DIGITS)
+    value = models.DecimalField(help_text=DECIMALS_RULE, **VALUE_DIGITS)
     source = LimitedCharField(max_length=300, blank=True)
     imported_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -97,6 +100,34 @@ class ComparatorMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_indicator} → {self.indicator.code}"
+
+
+class ComparatorLayout(models.Model):
+    """A comparator file's layout, remembered: for a file whose headings are these, in this
+    order, the columns and breakdown rows chosen when one was last imported, so the next
+    file of the same kind (next year's download) opens with them chosen. Published
+    reference data like the mappings above: no history, shared by every partnership."""
+
+    headings_key = models.CharField(max_length=64, unique=True)
+    headings = models.JSONField(default=list)
+    # {"columns": {"area_code": 0, …, "measure": null}, "breakdowns": {"unit": "Persons"}}
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return ", ".join(self.headings)
+
+    @staticmethod
+    def key_of(headings: list[str]) -> str:
+        """The same for headings that differ only in case and spaces around them."""
+        folded = "\x1f".join(str(h).strip().casefold() for h in headings)
+        return hashlib.sha256(folded.encode()).hexdigest()
+
+    @classmethod
+    def remembered(cls, headings: list[str]) -> dict:
+        """The mapping remembered for files with these headings, or {}."""
+        found = cls.objects.filter(headings_key=cls.key_of(headings)).first()
+        return found.mapping if found and isinstance(found.mapping, dict) else {}
 
 
 # --- reviewing together -----------------------------------------------------------------

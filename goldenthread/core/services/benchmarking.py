@@ -23,6 +23,7 @@ from goldenthread.core.access import may_import_comparators, may_import_groups, 
 from goldenthread.core.models import (
     Area,
     ComparatorGroup,
+    ComparatorLayout,
     ComparatorMapping,
     ComparatorValue,
     Indicator,
@@ -65,13 +66,16 @@ def import_comparator_values(
     by: User,
     source: str = "",
     mappings: Mapping[tuple[str, str], Indicator | None] | None = None,
+    headings: Sequence[str] = (),
+    layout: Mapping[str, object] | None = None,
 ) -> ImportCounts:
     """Write the values all or nothing: a value already held for the same indicator, area
     and period is updated when it differs and left alone when not, so importing the same
     file twice adds nothing. Areas not seen before are added. ``mappings`` (published
     indicator and measure → ours, or None for "don't import") are remembered for the next
-    file (see ``_remember``). A constant number of queries, whatever the number of values,
-    plus two for each mapping."""
+    file (see ``_remember``), and so is the file's ``layout`` (its columns and breakdown rows
+    as chosen, a ComparatorLayout) for files with the same ``headings``. A constant number
+    of queries, whatever the number of values, plus two for each mapping."""
     if not may_import_comparators(by):
         raise PermissionDenied(
             "Only the council performance team and partnership leads import comparator data."
@@ -134,6 +138,11 @@ def import_comparator_values(
     )
     if mappings:
         _remember(mappings)
+    if headings and layout is not None:
+        ComparatorLayout.objects.update_or_create(
+            headings_key=ComparatorLayout.key_of(list(headings)),
+            defaults={"headings": [str(h)[:200] for h in headings], "mapping": dict(layout)},
+        )
     return ImportCounts(len(new), len(changed), unchanged, areas_added)
 
 

@@ -7,6 +7,14 @@ Between the upload and the mapping page the file waits in a private temporary fo
 (goldenthread.documents.comparators.keep_upload) under a random token, which is also kept
 in the person's session: the mapping page opens only the files its own session uploaded,
 and ``?upload=<token>`` keeps two uploads in two tabs apart.
+
+The mapping page opens with the columns chosen when a file with the same headings was last
+imported (core.models.ComparatorLayout), or else as guessed from the file's contents. Its
+choices beyond the columns and indicators (``OptionsForm``): which rows of each breakdown
+column to import, whether a figure for several periods is stored against the last period it
+covers (on by default; the rule is stated beside it), and whether to import the rows we
+understand and list the others (off unless ticked). Rows left out that way are listed, with
+their row number and reason, on the page the import ends on (``comparator_imported``).
 """
 
 import hashlib
@@ -29,14 +37,27 @@ from goldenthread.core.benchmarking import (
     importable_indicators,
     remembered_mappings,
 )
-from goldenthread.core.models import ComparatorGroup, ComparatorValue, Indicator
+from goldenthread.core.models import (
+    ComparatorGroup,
+    ComparatorLayout,
+    ComparatorValue,
+    Indicator,
+)
+from goldenthread.core.models.fields import DECIMALS_RULE
 from goldenthread.core.services.benchmarking import (
     ImportCounts,
     import_comparator_group,
     import_comparator_values,
 )
 from goldenthread.documents import comparators
-from goldenthread.documents.comparators import COLUMNS, CheckedFile, Columns, Refused, SourcePair
+from goldenthread.documents.comparators import (
+    COLUMNS,
+    Breakdown,
+    CheckedFile,
+    Columns,
+    Refused,
+    SourcePair,
+)
 from goldenthread.documents.return_sheets import TOO_BIG
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import text_field
@@ -44,6 +65,7 @@ from goldenthread.web.views.return_sheets import SizeLimit
 
 SHOWN_PROBLEMS = 200
 SESSION_KEY = "comparator_uploads"
+IMPORTED_KEY = "comparator_imported"
 KEPT_PER_SESSION = 5
 
 
@@ -81,7 +103,7 @@ class UploadForm(forms.Form):
 
 COLUMN_HINTS = {
     "area_code": "ONS codes like E08000009.",
-    "period": "Such as 2023/24, Q1 2023, March 2023 or 2023-06-30.",
+    "period": "Such as 2023/24, Q1 2023, March 2023, 2023-06-30 or 2015 - 17.",
     "indicator": "The name of the published indicator.",
     "measure": "Where a file has several measures of one indicator, such as a count and a rate.",
     "value": "The figures.",
@@ -125,6 +147,76 @@ class ColumnsForm(forms.Form):
 
     def columns(self) -> Columns:
         return Columns(**{key: self.cleaned_data[key] for key, _label, _required in COLUMNS})
+
+
+SPANS_LABEL = "Store a figure for several periods against the last period it covers"
+SPANS_HINT = (
+    "A figure for several years pooled, such as life expectancy for “2015 - 17”, is stored "
+    "against its last year, read as that year alone would be: 2017, which is 2017/18 for an "
+    "annual indicator; a figure for quarters added up, such as “2021/22 Q1 - 2022/23 Q2”, "
+    "against its last quarter, 2022/23 Q2, for a quarterly indicator. It is still the "
+    "figure for the whole span (a three-year average, a running total), so compare it only "
+    "with figures for the same span. Without this, such rows are problems."
+)
+UNREAD_LABEL = "Import the rows we understand, and list the others"
+UNREAD_HINT = (
+    "Rows whose area code, period or value cannot be read are left out and listed, with "
+    "their row number and reason, once the rest is imported. The rest is still imported all "
+    "or nothing: two different figures for one area, period and indicator stop the import. "
+    "Without this, any row that cannot be read stops the import."
+)
+RADIOS_UP_TO = 8
+
+
+class OptionsForm(forms.Form):
+    """Which rows of each breakdown to import, and how to treat periods and rows that
+    cannot be read."""
+
+    spans = forms.BooleanField(label=SPANS_LABEL, help_text=SPANS_HINT, required=False)
+    skip_unreadable = forms.BooleanField(label=UNREAD_LABEL, help_text=UNREAD_HINT, required=False)
+
+    def __init__(self, *args, breakdowns: Sequence[Breakdown], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.breakdowns = {breakdown_field_name(b): b for b in breakdowns}
+        for name, breakdown in self.breakdowns.items():
+            shown = [value or "(blank)" for value, _rows in breakdown.values]
+            refused = (
+                f"Choose which rows of “{breakdown.heading}” to import: the file has a figure "
+                f"for each of {', '.join(shown)}"
+            )
+            self.fields[name] = forms.TypedChoiceField(
+                label=f"Which rows of the column “{breakdown.heading}” to import",
+                help_text="The file gives a figure for each of these for the same area and "
+                "period: only the rows chosen are imported.",
+                choices=[
+                    (str(i), f"{value or '(blank)'} ({rows:,} row{'s' if rows != 1 else ''})")
+                    for i, (value, rows) in enumerate(breakdown.values)
+                ],
+                widget=forms.RadioSelect if len(shown) <= RADIOS_UP_TO else forms.Select,
+                coerce=int,
+                empty_value=None,
+                error_messages={"required": refused, "invalid_choice": refused},
+            )
+
+    def keep(self) -> dict[int, str]:
+        return {
+            breakdown.column: breakdown.value_at(self.cleaned_data.get(name))
+            for name, breakdown in self.breakdowns.items()
+        }
+
+    def chosen_values(self) -> dict[str, str]:
+        """The rows kept, by heading, as remembered with the file's layout."""
+        return {
+            breakdown.heading: breakdown.value_at(self.cleaned_data.get(name))
+            for name, breakdown in self.breakdowns.items()
+        }
+
+    def breakdown_fields(self):
+        return [self[name] for name in self.breakdowns]
+
+
+def breakdown_field_name(breakdown: Breakdown) -> str:
+    return f"breakdown_{breakdown.column}"
 
 
 def pair_field_name(pair: SourcePair) -> str:
@@ -276,12 +368,16 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
     indicators = list(importable_indicators(request.user))
     by_pk = {i.pk: i for i in indicators}
     posted = request.method == "POST"
-    guessed = comparators.guess_columns(table.headings)
+    guessed = comparators.guess_columns(table.headings, table.rows)
+    layout = ComparatorLayout.remembered(table.headings)
+    remembered_columns = _remembered_columns(layout, len(table.headings))
     if posted:
         columns_form = ColumnsForm(request.POST, headings=table.headings)
     else:
         columns_form = ColumnsForm(
-            initial={k: "" if v is None else str(v) for k, v in guessed.items()},
+            initial={
+                k: "" if v is None else str(v) for k, v in (remembered_columns or guessed).items()
+            },
             headings=table.headings,
         )
 
@@ -291,7 +387,7 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
         columns_form.is_valid()
         chosen = columns_form.cleaned_data
     else:
-        chosen = guessed
+        chosen = remembered_columns or guessed
     pairs = []
     if chosen.get("indicator") is not None and "measure" in chosen:
         pairs = comparators.source_pairs(table, chosen["indicator"], chosen["measure"])
@@ -316,9 +412,39 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
     else:
         indicators_form = IndicatorsForm(initial=initial, pairs=pairs, indicators=indicators)
 
+    # Breakdown columns depend on the columns chosen, so, like the published indicators, a
+    # choice not on the page the person saw is filled in and shown before importing.
+    found = (
+        comparators.breakdowns(table, chosen)
+        if all(chosen.get(k) is not None for k in ("area_code", "period", "indicator"))
+        else []
+    )
+    kept_before = layout.get("breakdowns")
+    if not isinstance(kept_before, dict):
+        kept_before = {}
+    option_initial = {"spans": True, "skip_unreadable": False}
+    for breakdown in found:
+        remembered_value = kept_before.get(breakdown.heading)
+        index = breakdown.index_of(remembered_value if isinstance(remembered_value, str) else None)
+        if index is None:
+            index = breakdown.index_of(breakdown.default)
+        option_initial[breakdown_field_name(breakdown)] = "" if index is None else str(index)
+    # A radio button left unchosen is not posted, so the page lists the choices it showed.
+    shown = set(request.POST.get("shown_breakdowns", "").split(","))
+    new_breakdowns = posted and any(breakdown_field_name(b) not in shown for b in found)
+    if posted:
+        options_in = request.POST.copy()
+        for breakdown in found:
+            name = breakdown_field_name(breakdown)
+            options_in.setdefault(name, option_initial[name])
+        options_form = OptionsForm(options_in, breakdowns=found)
+    else:
+        options_form = OptionsForm(initial=option_initial, breakdowns=found)
+
     checked: CheckedFile | None = None
     importing = posted and request.POST.get("action") == "import"
-    if importing and not new_pairs and columns_form.is_valid() and indicators_form.is_valid():
+    forms_valid = columns_form.is_valid() and indicators_form.is_valid() and options_form.is_valid()
+    if importing and not new_pairs and not new_breakdowns and forms_valid:
         mapping = indicators_form.mapping(by_pk)
         if not any(mapping.values()):
             indicators_form.add_error(
@@ -327,12 +453,21 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
             )
         else:
             columns = columns_form.columns()
-            checked = comparators.check_rows(table, columns, mapping, home_area_code())
+            options = options_form.cleaned_data
+            checked = comparators.check_rows(
+                table,
+                columns,
+                mapping,
+                home_area_code(),
+                keep=options_form.keep(),
+                spans=options["spans"],
+                skip_unreadable=options["skip_unreadable"],
+            )
             if checked.ok and not checked.values:
                 columns_form.add_error(
                     None,
                     "There is nothing to import: every row is skipped (see below). Check the "
-                    "columns and indicators chosen.",
+                    "columns, indicators and rows chosen.",
                 )
             elif checked.ok:
                 try:
@@ -341,6 +476,11 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
                         by=request.user,
                         source=upload["source"],
                         mappings=mapping,
+                        headings=table.headings,
+                        layout={
+                            "columns": {k: columns_form.cleaned_data[k] for k, _l, _r in COLUMNS},
+                            "breakdowns": options_form.chosen_values(),
+                        },
                     )
                 except ValidationError as error:
                     columns_form.add_error(None, error.messages[0])
@@ -353,7 +493,20 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
                     )
                 else:
                     _forget(request, token)
-                    messages.success(request, _imported_message(counts, checked, mapping))
+                    message = _imported_message(counts, checked, mapping)
+                    if checked.unread:
+                        request.session[IMPORTED_KEY] = {
+                            "name": upload["name"],
+                            "message": message,
+                            "rows": checked.unread_rows,
+                            "unread": [
+                                [p.row, p.column, p.message]
+                                for p in checked.unread[:SHOWN_PROBLEMS]
+                            ],
+                            "more": max(len(checked.unread) - SHOWN_PROBLEMS, 0),
+                        }
+                        return redirect("comparator_imported")
+                    messages.success(request, message)
                     return redirect("benchmarking_home")
 
     problems = checked.problems if checked else []
@@ -367,7 +520,11 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
             "preview": table.rows[:5],
             "columns_form": columns_form,
             "indicators_form": indicators_form,
+            "options_form": options_form,
+            "remembered_layout": bool(remembered_columns),
+            "has_spans": comparators.has_spans(table, chosen.get("period")),
             "new_pairs": new_pairs and importing,
+            "new_breakdowns": new_breakdowns and importing,
             "checked": checked,
             "problems": problems[:SHOWN_PROBLEMS],
             "problem_count": len(problems),
@@ -375,13 +532,45 @@ def comparator_map(request: HttpRequest) -> HttpResponse:
             "has_errors": bool(
                 columns_form.errors
                 or indicators_form.errors
+                or options_form.errors
                 or problems
-                or (new_pairs and importing)
+                or ((new_pairs or new_breakdowns) and importing)
             ),
             "home_area_code": home_area_code(),
+            "decimals_rule": DECIMALS_RULE,
             "no_indicators": not indicators,
         },
     )
+
+
+def _remembered_columns(layout: dict, width: int) -> dict[str, int | None] | None:
+    """The columns remembered for this layout, if they still fit the file."""
+    columns = layout.get("columns") if isinstance(layout, dict) else None
+    if not isinstance(columns, dict):
+        return None
+    chosen: dict[str, int | None] = {}
+    for key, _label, required in COLUMNS:
+        column = columns.get(key)
+        if column is None and not required:
+            chosen[key] = None
+        elif isinstance(column, int) and not isinstance(column, bool) and 0 <= column < width:
+            chosen[key] = column
+        else:
+            return None
+    return chosen
+
+
+@minimum_role("lead_or_performance")
+@login_required
+@require_http_methods(["GET"])
+def comparator_imported(request: HttpRequest) -> HttpResponse:
+    """What the last import with "import the rows we understand" did, and the rows it left
+    out, with their row numbers and reasons."""
+    _require_importer(request)
+    imported = request.session.get(IMPORTED_KEY)
+    if not imported:
+        return redirect("benchmarking_home")
+    return render(request, "web/benchmarking/imported.html", {"imported": imported})
 
 
 def _imported_message(counts: ImportCounts, checked: CheckedFile, mapping: dict) -> str:
@@ -394,12 +583,23 @@ def _imported_message(counts: ImportCounts, checked: CheckedFile, mapping: dict)
     skipped = [
         (checked.not_available, "published as not available"),
         (checked.home_area, "for our own area"),
-        (checked.breakdowns, "breakdowns such as deprivation quintiles"),
+        (checked.breakdowns, "of breakdowns not chosen"),
         (checked.not_mapped, "for published indicators not imported"),
+        (checked.unread_rows, "that could not be read, listed below"),
     ]
     parts = [f"{n:,} {why}" for n, why in skipped if n]
     if parts:
         message += " Rows skipped: " + "; ".join(parts) + "."
+    if checked.spans:
+        message += (
+            f" {checked.spans:,} figure{'s' if checked.spans != 1 else ''} for several "
+            "periods stored against the last period covered."
+        )
+    if checked.rounded:
+        message += (
+            f" {checked.rounded:,} figure{'s' if checked.rounded != 1 else ''} with more than "
+            "6 decimal places rounded half up to 6."
+        )
     return message
 
 
@@ -469,5 +669,6 @@ def _group_upload(request: HttpRequest, limit: SizeLimit) -> HttpResponse:
 urlpatterns = [
     path("benchmarking/import/", comparator_upload, name="comparator_upload"),
     path("benchmarking/import/map/", comparator_map, name="comparator_map"),
+    path("benchmarking/import/imported/", comparator_imported, name="comparator_imported"),
     path("benchmarking/groups/import/", group_upload, name="group_upload"),
 ]
