@@ -347,6 +347,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set GT_EMAIL_USE_TLS or GT_EMAIL_USE_SSL, not both.")
 GT_SITE_URL = os.environ.get("GT_SITE_URL", "http://127.0.0.1:8000")  # links in e-mails
 GT_HOME_AREA_CODE = os.environ.get("GT_HOME_AREA_CODE", "E08000009")  # our ONS area: Trafford
+# Our area's name on the benchmark pages when no imported group names it.
+GT_HOME_AREA_NAME = os.environ.get(
+    "GT_HOME_AREA_NAME", "Trafford" if GT_HOME_AREA_CODE == "E08000009" else "our area"
+)
 
 # Bounded requests. A form's body (files apart, which their own upload handlers bound)
 # is at most 2 MB: the largest return (a hundred indicators, every commentary at its

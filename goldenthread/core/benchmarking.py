@@ -10,8 +10,14 @@ Who may do what (checked by `may_import_*` in goldenthread.core.access):
 - a partnership's leads import values for their own partnership's indicators and set their
   usual group. Members and viewers read.
 
-Our own area (``settings.GT_HOME_AREA_CODE``, Trafford in the demo) is never one of the
-group: our value is our recorded result, and the group's figures are the other areas'.
+The group is taken as it is defined (goldenthread.rules.benchmark has every definition):
+when it lists our own area (``settings.GT_HOME_AREA_CODE``, Trafford in the demo), as "all
+English metropolitan districts" does, our value is one of the set the median, quartiles and
+MAD are worked out over; when it does not, as CIPFA nearest neighbours do not, the median is
+over the neighbours as listed and we are ranked among them ("12th of 16"). Our value is our
+recorded result; for a period with no recorded result, our area's imported (published)
+figure stands in for it, and the row says so (``ours_imported``), because the published set
+the page is matching has that figure in it.
 """
 
 from __future__ import annotations
@@ -22,12 +28,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from goldenthread.rules import Benchmark, Period, Polarity, benchmark
+from goldenthread.rules.benchmark import round_half_up
 
 from .models import (
+    Area,
     ComparatorGroup,
     ComparatorMapping,
     ComparatorValue,
@@ -41,6 +49,13 @@ from .models import (
 
 def home_area_code() -> str:
     return settings.GT_HOME_AREA_CODE
+
+
+def home_area_name() -> str:
+    """Our area's name as imported with a group ("Trafford"), else the setting
+    ``GT_HOME_AREA_NAME``. One query."""
+    found = Area.objects.filter(code=home_area_code()).values_list("name", flat=True).first()
+    return found or settings.GT_HOME_AREA_NAME
 
 
 def importable_indicators(user: User) -> QuerySet[Indicator]:
@@ -81,7 +96,23 @@ def remembered_mappings(
 
 
 def groups_with_counts() -> QuerySet[ComparatorGroup]:
-    return ComparatorGroup.objects.annotate(area_count=Count("areas")).order_by("name")
+    """The groups with how many areas each lists (``area_count``) and whether our own area is
+    one of them (``lists_home``)."""
+    ours = ComparatorGroup.areas.through.objects.filter(
+        comparatorgroup=OuterRef("pk"), area__code=home_area_code()
+    )
+    return ComparatorGroup.objects.annotate(
+        area_count=Count("areas"), lists_home=Exists(ours)
+    ).order_by("name")
+
+
+def group_lists_home(group: ComparatorGroup) -> bool:
+    """Whether the group lists our own area: from ``groups_with_counts``' annotation when the
+    group came from there, else one query."""
+    known = getattr(group, "lists_home", None)
+    if known is not None:
+        return known
+    return group.areas.filter(code=home_area_code()).exists()
 
 
 @dataclass(frozen=True)
@@ -143,30 +174,81 @@ def _period(value: Period | str) -> Period:
 class BenchmarkRow:
     period: Period
     result: Benchmark
-    reporting: int  # the group's areas with a value this period
+    reporting: int  # the other areas of the group with a value this period
+    ours_imported: bool = False  # our value is our area's imported figure, not a result
+    doubtful: tuple[tuple[str, Decimal], ...] = ()  # other areas' figures to check: name, value
 
 
 def benchmark_rows(indicator: Indicator, group: ComparatorGroup) -> list[BenchmarkRow]:
-    """For each period in which any area of the group has a value: our recorded result
-    against the group's values, oldest first. Two queries, however long the history."""
+    """For each period in which any other area of the group has a value: our value against
+    the group's, oldest first. Two queries however long the history (three when the group
+    did not come from ``groups_with_counts``)."""
+    home = home_area_code()
+    in_set = group_lists_home(group)
     by_period: dict[Period, list[Decimal]] = defaultdict(list)
-    values = (
-        ComparatorValue.objects.filter(indicator=indicator, area__groups=group)
-        .exclude(area__code=home_area_code())
-        .values_list("period", "value")
-    )
-    for period, value in values:
-        by_period[period].append(value)
-    ours = dict(
+    names: dict[Period, list[str]] = defaultdict(list)
+    imported: dict[Period, Decimal] = {}
+    values = ComparatorValue.objects.filter(
+        Q(area__in=group.areas.all()) | Q(area__code=home), indicator=indicator
+    ).values_list("period", "value", "area__code", "area__name")
+    for period, value, code, name in values:
+        if code == home:
+            imported[period] = value
+        else:
+            by_period[period].append(value)
+            names[period].append(name or code)
+    recorded = dict(
         Result.objects.filter(indicator=indicator, value__isnull=False).values_list(
             "period", "value"
         )
     )
     polarity = Polarity(indicator.polarity)
-    return [
-        BenchmarkRow(period, benchmark(ours.get(period), others, polarity), len(others))
-        for period, others in sorted(by_period.items())
-    ]
+    rows = []
+    for period, others in sorted(by_period.items()):
+        ours = recorded.get(period, imported.get(period))
+        result = benchmark(ours, others, polarity, ours_in_set=in_set, decimals=indicator.decimals)
+        stood_in = period not in recorded and period in imported
+        doubtful = tuple((names[period][i], others[i]) for i in result.doubtful)
+        rows.append(BenchmarkRow(period, result, len(others), stood_in, doubtful))
+    return rows
+
+
+# --- figures as shown: the one rounding rule, half up ---------------------------------------
+
+
+def shown(indicator: Indicator, value: Decimal | None) -> str:
+    """A figure as the benchmark pages show it: rounded half up to the indicator's decimals
+    (as published statistics are; Python's formatting alone would round half to even)."""
+    if value is None:
+        return "–"
+    return indicator.format_value(round_half_up(value, indicator.decimals))
+
+
+def distance_text(indicator: Indicator, result: Benchmark) -> str:
+    """Our distance from the median, like "+1.2 (+4.0%)", or "the same as the median"; for an
+    indicator in per cent the difference is in percentage points, so it says "points"."""
+    if result.difference is None:
+        return "–"
+    if result.difference == 0:
+        return "the same as the median"
+    number = f"{result.difference:+,.{indicator.decimals}f}"
+    if indicator.unit.strip() == "%":
+        number += " points"
+    if result.percent is not None:
+        number += f" ({result.percent:+.1f}%)"
+    return number.replace("-", "−")
+
+
+def robust_text(result: Benchmark) -> str:
+    """The robust distance, like "+1.4 MADs", or why there is none."""
+    if result.difference is None:
+        return "–"
+    if result.robust is None:
+        return "none: the MAD is 0"
+    if result.robust == 0:
+        return "0 MADs"
+    unit = "MAD" if abs(result.robust) == 1 else "MADs"
+    return f"{result.robust:+.1f} {unit}".replace("-", "−")
 
 
 def latest_compared(rows: Sequence[BenchmarkRow]) -> BenchmarkRow | None:
@@ -186,17 +268,28 @@ class BenchmarkSummary:
     group: ComparatorGroup | None
     latest: BenchmarkRow | None
     url: str
+    ours: str = ""  # the latest figures as shown (rounded half up)
+    median: str = ""
+    distance: str = ""
 
 
 def benchmark_summary(indicator: Indicator) -> BenchmarkSummary:
     """Three queries at most: the group, its values and our results."""
     group = None
     if indicator.comparator_group_id:
-        group = ComparatorGroup.objects.filter(pk=indicator.comparator_group_id).first()
+        group = groups_with_counts().filter(pk=indicator.comparator_group_id).first()
     latest = latest_compared(benchmark_rows(indicator, group)) if group else None
+    figures = {}
+    if latest is not None:
+        figures = {
+            "ours": shown(indicator, latest.result.ours),
+            "median": shown(indicator, latest.result.group.median),
+            "distance": distance_text(indicator, latest.result),
+        }
     return BenchmarkSummary(
         indicator=indicator,
         group=group,
         latest=latest,
         url=reverse("indicator_benchmark", args=[indicator.pk]),
+        **figures,
     )

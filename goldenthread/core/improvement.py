@@ -308,7 +308,8 @@ def _change(
     if latest == previous:
         return Decimal(0), f"No change from {shown_previous}"
     moved = "Up" if latest > previous else "Down"
-    if polarity is Polarity.BAND:
+    # Neither higher nor lower is better (a context measure): a change, never an improvement.
+    if polarity in (Polarity.BAND, Polarity.NEITHER):
         if band is None or previous == 0:
             return None, f"{moved} from {shown_previous} to {shown_latest}"
         before, after = _distance_from_band(previous, *band), _distance_from_band(latest, *band)

@@ -25,6 +25,9 @@ class Polarity(LabelledEnum):
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
     BAND = "band", "Within a target band"
+    # Counts of activity and context measures: ranked and watched, never judged, so no
+    # RAG (grey, like a result with no target), no better or worse direction of travel.
+    NEITHER = "neither", "Neither higher nor lower is better"
 
 
 class ToleranceKind(LabelledEnum):
@@ -61,7 +64,8 @@ def rag(
     """Green on or better than target, amber within tolerance (edge included), red beyond.
 
     For a band, ``target`` is the lower edge and ``target_upper`` the upper edge (the same as
-    ``target`` when None); each edge gets its own tolerance.
+    ``target`` when None); each edge gets its own tolerance. An indicator with no better
+    direction (``Polarity.NEITHER``) is never judged: grey, whatever its target.
     """
     judge = rag_rule(polarity=polarity, tolerance=tolerance, tolerance_kind=tolerance_kind)
     return judge(actual, target, target_upper)
@@ -80,6 +84,14 @@ def rag_rule(*, polarity: Polarity, tolerance: Number, tolerance_kind: Tolerance
     percent = ToleranceKind(tolerance_kind) is ToleranceKind.PERCENT
     band = polarity is Polarity.BAND
     higher = polarity is Polarity.HIGHER
+    if polarity is Polarity.NEITHER:
+
+        def unjudged(
+            actual: Number | None, target: Number | None, target_upper: Number | None = None
+        ) -> Rag:
+            return Rag.GREY
+
+        return unjudged
 
     def judge(
         actual: Number | None, target: Number | None, target_upper: Number | None = None
@@ -176,6 +188,11 @@ def quick_rag_rule(
                 return green
             return beyond(actual - target, actual, target)
 
+    elif polarity is Polarity.NEITHER:
+
+        def judge(actual: Read, target: Read, target_upper: Read = None) -> Rag | None:
+            return Rag.GREY
+
     else:
 
         def judge(actual: Read, target: Read, target_upper: Read = None) -> Rag | None:
@@ -204,10 +221,11 @@ def direction(
     """Whether ``current`` is better, worse or the same as ``previous``.
 
     With ``decimals`` the values are compared as they are shown, so a change that does not
-    show on the page is not reported as one.
+    show on the page is not reported as one. An indicator with no better direction
+    (``Polarity.NEITHER``) has none: unknown.
     """
     polarity = Polarity(polarity)
-    if current is None or previous is None:
+    if current is None or previous is None or polarity is Polarity.NEITHER:
         return Direction.UNKNOWN
     current, previous = _decimal(current), _decimal(previous)
     if decimals is not None:

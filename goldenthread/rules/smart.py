@@ -45,6 +45,8 @@ _NUMBER_WORDS = {3: "three", 4: "four", 5: "five", 10: "ten"}
 # Units that say nothing a bare number does not: "needs 12.0 a year", not "12.0 count".
 _UNNAMED_UNITS = {"", "count", "number", "no."}
 _DAYS_IN_A_YEAR = Decimal("365.25")
+# The polarities with a better direction, for the checks that need one.
+_DIRECTED = (Polarity.HIGHER, Polarity.LOWER)
 
 
 class Criterion(LabelledEnum):
@@ -207,7 +209,10 @@ def check_target(
     - fewer than two year-on-year changes are known: one good or bad year is luck as much as
       evidence, and failing every new indicator would teach officers to ignore the check
       (Measurable already says when there is nothing to measure change from);
-    - the indicator's target is a band: there is no "better" direction to have a rate in.
+    - the indicator's target is a band, or it has no better direction
+      (``Polarity.NEITHER``, a context measure): there is no "better" direction to have a
+      rate in. Such an indicator needs no target; a target set for it is checked only for
+      what does not need a direction.
 
     Realistic fails a target better than every comparator area (with at least three of
     them, and not for a band), and when the indicator has no owner, no lead organisation or
@@ -232,14 +237,10 @@ def check_target(
     # A period already reported is judged by its result (its RAG on the performance pages),
     # not here: a missed month is performance to act on, not a flaw in how the plan was set.
     reported = facts.period.end < today and facts.period in facts.history
-    if (
-        not reported
-        and polarity is not Polarity.BAND
-        and (message := _too_fast(facts, polarity, results))
-    ):
+    if not reported and polarity in _DIRECTED and (message := _too_fast(facts, polarity, results)):
         fail(Criterion.ACHIEVABLE, message)
 
-    if polarity is not Polarity.BAND and (message := _beyond_comparators(facts, polarity)):
+    if polarity in _DIRECTED and (message := _beyond_comparators(facts, polarity)):
         fail(Criterion.REALISTIC, message)
     if not facts.has_owner:
         fail(Criterion.REALISTIC, f"{code} has no owner")
@@ -268,12 +269,12 @@ def annual_changes(
     One for each result in the last ``years`` financial years up to the latest result whose
     same period a year earlier also has a result: a quarterly indicator gives up to four a
     year. With ``today``, results for periods that have not ended by then are left out. A
-    band has no better direction, so gives none.
+    band, or an indicator with no better direction (``Polarity.NEITHER``), gives none.
     """
     if years < 1:
         raise ValueError(f"Rates of change need at least one year, not {years}.")
     polarity = Polarity(polarity)
-    if polarity is Polarity.BAND:
+    if polarity not in _DIRECTED:
         return []
     known = {p: v for p, v in history.items() if today is None or p.end < today}
     if not known:

@@ -31,14 +31,15 @@ verdict with a port of its code on random series.
   rising trend. A value that ends one trend and starts another takes the later's direction.
 - The direction is an improvement or a concern by the indicator's polarity: above the mean
   or rising is an improvement when higher is better, a concern when lower is better, and
-  neither for an indicator whose target is a band (a move either way may be bad).
+  neither for an indicator whose target is a band (a move either way may be bad) or that
+  has no better direction (``Polarity.NEITHER``: a count of activity, a context measure).
 - The variation summary (MDC's first icon) describes the latest value: common cause,
   special cause improvement, special cause concern, or special cause neither.
 - Assurance (MDC's second icon) compares the target with the process limits: a target
   beyond the limits on the wrong side is consistently missed, beyond them on the good side
   consistently met, and between them hit and miss. Without a target there is none. (The
-  reference gives none for a neutral measure; a band target here is met when the limits
-  lie inside the band.)
+  reference gives none for a neutral measure, and nor does ``Polarity.NEITHER`` here; a band
+  target here is met when the limits lie inside the band.)
 - Limits from a handful of values mislead. MDC's own tool draws limits from 13 values and
   the reference warns below 12 ("trial limits"); the minimum here is 12 (three years of
   quarters), and with fewer the result says how many more are needed instead of giving
@@ -525,7 +526,7 @@ _VARIATION = {
 
 
 def _signal(polarity: Polarity, high: bool) -> Signal:
-    if polarity is Polarity.BAND:
+    if polarity in (Polarity.BAND, Polarity.NEITHER):
         return Signal.NEITHER
     if high == (polarity is Polarity.HIGHER):
         return Signal.IMPROVEMENT
@@ -539,7 +540,7 @@ def _assurance(
     lower: Decimal,
     upper: Decimal,
 ) -> Assurance | None:
-    if target is None:
+    if target is None or polarity is Polarity.NEITHER:
         return None
     if polarity is Polarity.HIGHER:
         if target > upper:
@@ -671,6 +672,8 @@ _SIGNAL_WORDS = {
 def _assurance_sentence(result: SpcResult, fmt: Callable[[Decimal], str]) -> str:
     if result.target is None:
         return "There is no target to judge assurance against."
+    if result.polarity is Polarity.NEITHER:
+        return "Neither higher nor lower is better, so there is no assurance to judge."
     if result.polarity is Polarity.BAND:
         top = result.target if result.target_upper is None else result.target_upper
         band = f"the target band of {fmt(result.target)} to {fmt(top)}"

@@ -255,7 +255,7 @@ class IndicatorForm(forms.ModelForm):
             "code": {"required": "Enter a code for the indicator, like CS06"},
             "title": {"required": "Enter the indicator's title"},
             "decimals": {"required": "Enter how many decimal places to show, from 0 to 6"},
-            "polarity": {"required": "Choose whether higher or lower is better"},
+            "polarity": {"required": "Choose which way is better, if either"},
             "frequency": {"required": "Choose how often the indicator is measured"},
             "roll_up": {"required": "Choose how the periods make up the year's figure"},
             "tolerance_kind": {

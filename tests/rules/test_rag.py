@@ -331,6 +331,7 @@ def test_labels() -> None:
         "Higher is better",
         "Lower is better",
         "Within a target band",
+        "Neither higher nor lower is better",
     ]
     assert ToleranceKind.PERCENT.label == "Percentage of target"
     assert ToleranceKind.ABSOLUTE.label == "Absolute amount"

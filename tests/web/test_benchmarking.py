@@ -5,7 +5,7 @@ tests/core/test_benchmarking.py; the demo's figures: tests/demo/test_benchmarkin
 
 import io
 import statistics
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -33,6 +33,11 @@ from goldenthread.web.views.comparator_imports import pair_field_name
 from tests.conftest import DATA, EMPLOYMENT, HOME, make_indicator, published_rows
 
 EMPLOYMENT_PAIR = SourcePair("Employment rate - aged 16-64", "Percentage", 0)
+TENTH = Decimal("0.1")
+
+
+def half_up(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def upload(client, path: Path, source: str = ""):
@@ -181,7 +186,7 @@ def test_a_bad_row_imports_nothing_and_every_problem_is_listed(client, world):
     page = response.content.decode()
     assert "<title>Error: Match the file" in page
     assert "The file has 2 problems" in page
-    assert "“2018-20” spans several years" in page
+    assert "“2018-20” is one figure for several periods" in page
     assert "“lots” is not a number" in page
     assert not ComparatorValue.objects.exists()
     assert not Area.objects.exists()
@@ -334,19 +339,50 @@ def test_the_benchmark_matches_figures_worked_out_from_the_real_file(client, wor
         assert result.areas == len(theirs) + 1
         share_above = Fraction(result.rank - 1, len(theirs))
         assert result.quartile == 1 + sum(share_above >= Fraction(k, 4) for k in (1, 2, 3))
-        assert result.difference == mine - statistics.median(theirs)
-        gap = abs(mine - statistics.median(theirs))
-        expected = (
-            "similar"
-            if gap <= abs(statistics.median(theirs)) * Decimal("0.05")
-            else ("better" if mine > statistics.median(theirs) else "worse")
-        )
+        # CIPFA neighbours do not list Trafford: the median and MAD are theirs alone.
+        median = statistics.median(theirs)
+        mad = statistics.median(abs(v - median) for v in theirs)
+        assert result.ours_in_set is False
+        assert result.group.mad == mad
+        # The difference is of the figures as shown, rounded half up to one place.
+        shown_difference = half_up(mine) - half_up(median)
+        assert result.difference == shown_difference
+        robust = None if mad == 0 else ((mine - median) / mad).quantize(TENTH, ROUND_HALF_UP)
+        assert result.robust == robust
+        assert result.check is None  # nothing implausible in the published file
+        # The verdict rule, as the page states it.
+        if result.quartile == 4:
+            expected = "worse"
+        elif shown_difference == 0:
+            expected = "similar"
+        elif shown_difference > 0:
+            far = robust is None or robust > 1
+            expected = "better" if far or result.quartile == 1 else "similar"
+        else:
+            expected = "worse" if robust is None or robust < -1 else "similar"
         assert result.verdict == expected
     # The latest period as the table shows it.
     latest = rows[-1]
     page = response.content.decode()
     assert f"{latest.result.rank} of {latest.result.areas}" in page
     assert latest.period.label in page
+    # Which set the median is over, and every definition.
+    count = latest.result.group.count
+    assert (
+        "The group does not list Trafford, so its median, quartiles and MAD are over the other "
+        "areas as listed" in page
+    )
+    assert f"the median is over Trafford’s {count} comparator areas with a figure" in page
+    assert "Trafford not included" in page
+    for words in (
+        "The MAD (median absolute deviation) is the median of every figure’s distance",
+        "(our figure − median) ÷ MAD",
+        "rounded half up",
+        "in the worst quartile is worse",
+        "Check this figure",
+    ):
+        assert words in page
+    assert "Distance in MADs" in page
     assert f'src="/indicators/{indicator.pk}/benchmark.svg?group={group.pk}"' in page
 
 
@@ -391,6 +427,88 @@ def test_the_lead_sets_the_usual_group(client, world, employment):
     assert indicator.comparator_group is None
     response = client.post(url, {"comparator_group": "nonsense"})
     assert "Choose a comparator group from the list" in response.content.decode()
+
+
+def _small_world(world, polarity="higher", home_in_group=True):
+    """An indicator (one decimal place) and a group of Bury, Stockport, Solihull and, when
+    asked, Trafford, with figures for 2025/26 Q1: 70, 80 and 90."""
+    indicator = make_indicator(
+        world.partnership, "SW", frequency="quarterly", polarity=polarity, decimals=1
+    )
+    codes = [("E08000002", "Bury"), ("E08000007", "Stockport"), ("E08000029", "Solihull")]
+    if home_in_group:
+        codes.append((HOME, "Trafford"))
+    group = import_comparator_group(name="Small group", areas=codes, by=world.performance)[0]
+    indicator.comparator_group = group
+    indicator.save()
+    period = Period.parse("2025/26 Q1")
+    import_comparator_values(
+        values=[
+            ComparatorInput(indicator, code, "", period, Decimal(value))
+            for code, value in (("E08000002", 70), ("E08000007", 80), ("E08000029", 90))
+        ],
+        by=world.performance,
+    )
+    return indicator, period
+
+
+def test_a_group_that_lists_us_says_so_and_counts_us(client, world):
+    indicator, period = _small_world(world)
+    Result.objects.create(indicator=indicator, period=period, value=Decimal(80))
+    client.force_login(world.viewer)
+    response = client.get(reverse("indicator_benchmark", args=[indicator.pk]))
+    page = response.content.decode()
+    # The set is 70, 80, 80, 90: median 80, ours; MAD: distances 10 0 0 10, median 5.
+    (row,) = response.context["rows"]
+    assert (row.result.group.count, row.result.group.median, row.result.group.mad) == (4, 80, 5)
+    assert "The group lists Trafford, so Trafford is one of the areas" in page
+    assert "the median is over the 4 areas of the group with a figure, Trafford included" in page
+    assert "4, us included" in page
+    assert "the same as the median" in page
+    assert "+0.0" not in page
+    assert "The rank is among every area with a figure for the period" in page
+    assert 'id="verdict-rule"' in page
+
+
+def test_an_implausible_zero_asks_for_a_check(client, world):
+    indicator, period = _small_world(world, home_in_group=False)
+    Result.objects.create(indicator=indicator, period=period, value=Decimal(0))
+    client.force_login(world.viewer)
+    page = client.get(reverse("indicator_benchmark", args=[indicator.pk])).content.decode()
+    # 0 against 70, 80, 90 (median 80, MAD 10): 8 MADs away, and 70 below the lowest when
+    # the others spread over 20.
+    assert "Check this figure" in page
+    assert "far outside the other areas" in page
+    assert "−8.0 MADs" in page
+    assert "−80.0 (−100.0%)" in page
+    # Another area's zero: Bury 0, Stockport 80, Solihull 90 and our 85 in Q2. Bury's 0 is
+    # 80 below the rest (80 to 90) and 8 MADs from the median (80; MAD 10): listed to check.
+    q2 = Period.parse("2025/26 Q2")
+    import_comparator_values(
+        values=[
+            ComparatorInput(indicator, code, "", q2, Decimal(value))
+            for code, value in (("E08000002", 0), ("E08000007", 80), ("E08000029", 90))
+        ],
+        by=world.performance,
+    )
+    Result.objects.create(indicator=indicator, period=q2, value=Decimal(85))
+    page = client.get(reverse("indicator_benchmark", args=[indicator.pk])).content.decode()
+    assert "<strong>Check this figure:</strong> Bury 0.0" in page
+
+
+def test_an_indicator_with_no_better_direction_is_ranked_highest_first(client, world):
+    indicator, period = _small_world(world, polarity="neither", home_in_group=False)
+    Result.objects.create(indicator=indicator, period=period, value=Decimal(85))
+    client.force_login(world.viewer)
+    response = client.get(reverse("indicator_benchmark", args=[indicator.pk]))
+    page = response.content.decode()
+    (row,) = response.context["rows"]
+    # 90 is higher: 2 of 4, quartile 2; no verdict.
+    assert (row.result.rank, row.result.quartile, row.result.verdict) == (2, 2, None)
+    assert "ranked by their figures, highest first" in page
+    assert "Quartile (1 is highest)" in page
+    assert 'id="verdict-rule"' not in page
+    assert "Neither higher nor lower is better for this indicator" in page
 
 
 def test_an_indicator_without_a_group_says_so(client, world):

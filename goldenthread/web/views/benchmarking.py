@@ -4,6 +4,7 @@ lead or the performance team chooses its usual group. Importing figures and grou
 comparator_imports.py; who may do what is decided in goldenthread.core.access."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from csp.decorators import csp_update
 from django import forms
@@ -22,16 +23,23 @@ from goldenthread.core.access import (
     may_import_into,
 )
 from goldenthread.core.benchmarking import (
+    BenchmarkRow,
     benchmark_rows,
+    distance_text,
+    group_lists_home,
     groups_with_counts,
     home_area_code,
+    home_area_name,
     imported_series,
+    robust_text,
+    shown,
 )
 from goldenthread.core.charts import every_period
 from goldenthread.core.charts.benchmark import benchmark_chart
 from goldenthread.core.models import ComparatorGroup, Indicator
 from goldenthread.core.services.benchmarking import set_comparator_group
-from goldenthread.rules import Benchmark
+from goldenthread.rules import Period, Polarity
+from goldenthread.rules.benchmark import IMPLAUSIBLE_MADS, SIMILAR_WITHIN_MADS
 from goldenthread.web.decorators import minimum_role
 
 OUR_RESULT = "Our result"
@@ -148,6 +156,7 @@ def indicator_benchmark(request: HttpRequest, indicator_id: int) -> HttpResponse
 
     group, choice_form = _chosen_group(request, indicator, groups)
     rows = benchmark_rows(indicator, group) if group else []
+    latest = next((r for r in reversed(rows) if r.result.group is not None), None)
     return render(
         request,
         "web/benchmarking/indicator.html",
@@ -162,9 +171,15 @@ def indicator_benchmark(request: HttpRequest, indicator_id: int) -> HttpResponse
             # Every period the chart shows, latest first; a period with no figures at all
             # is the chart's gap, and its row says so.
             "table_rows": [
-                (period, row, distance_text(indicator, row.result) if row else "")
-                for period, row in reversed(every_period(rows))
+                _table_row(indicator, period, row) for period, row in reversed(every_period(rows))
             ],
+            "latest": latest,
+            "lists_home": group_lists_home(group) if group else False,
+            "home_name": home_area_name() if group else "",
+            "neither": indicator.polarity == Polarity.NEITHER,
+            "band": indicator.polarity == Polarity.BAND,
+            "implausible_mads": IMPLAUSIBLE_MADS,
+            "similar_within_mads": SIMILAR_WITHIN_MADS,
             "chart_query": f"?group={group.pk}" if group else "",
             "our_name": OUR_RESULT,
             "home_area_code": home_area_code(),
@@ -173,17 +188,39 @@ def indicator_benchmark(request: HttpRequest, indicator_id: int) -> HttpResponse
     )
 
 
-def distance_text(indicator: Indicator, result: Benchmark) -> str:
-    """Our distance from the median, like "+1.2 (+4.0%)"; for an indicator in per cent the
-    difference is in percentage points, so it says "points" rather than "%"."""
-    if result.difference is None:
-        return "–"
-    number = f"{result.difference:+,.{indicator.decimals}f}".replace("-", "−")
-    if indicator.unit.strip() == "%":
-        number += " points"
-    if result.percent is None:
-        return number
-    return f"{number} ({result.percent:+.1f}%)".replace("-", "−")
+@dataclass(frozen=True)
+class TableRow:
+    """One period of the benchmark table (the chart's numbers), its figures as shown:
+    rounded half up."""
+
+    period: Period
+    row: BenchmarkRow | None
+    ours: str = ""
+    median: str = ""
+    mad: str = ""
+    spread: str = ""
+    distance: str = ""
+    robust: str = ""
+    doubtful: str = ""  # other areas' figures to check, like "Bury 0.0"
+
+
+def _table_row(indicator: Indicator, period: Period, row: BenchmarkRow | None) -> TableRow:
+    if row is None:
+        return TableRow(period, None)
+    result, group = row.result, row.result.group
+    return TableRow(
+        period,
+        row,
+        ours=shown(indicator, result.ours),
+        median=shown(indicator, group.median) if group else "–",
+        mad=shown(indicator, group.mad) if group else "–",
+        spread=f"{shown(indicator, group.lowest)} to {shown(indicator, group.highest)}"
+        if group
+        else "–",
+        distance=distance_text(indicator, result),
+        robust=robust_text(result),
+        doubtful=", ".join(f"{name} {shown(indicator, value)}" for name, value in row.doubtful),
+    )
 
 
 # pygal writes its styling as a <style> element inside the SVG; the SVG is only ever
