@@ -24,6 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from goldenthread.core import services
 from goldenthread.core.models import AnnualUpdateForm
 from goldenthread.core.services.benchmarking import ComparatorInput
+from goldenthread.core.services.comparator_files import FileArea, FileFigure, NewIndicator
 from goldenthread.rules import ActionState, Period
 
 Q2, Q3 = Period.parse("2025/26 Q2"), Period.parse("2025/26 Q3")
@@ -106,6 +107,21 @@ def action_fields(w, owner, **more):
 
 def one_value(indicator):
     return [ComparatorInput(indicator, "E08000009", "Trafford", Q3, Decimal("1"))]
+
+
+def new_from_file():
+    figure = FileFigure("E08000002", "Bury", Period.parse("2023/24"), Decimal("5"))
+    return NewIndicator(
+        source_indicator="Children cautioned or sentenced",
+        source_measure="Count",
+        code="CF01",
+        title="Children cautioned or sentenced",
+        unit="count",
+        polarity="lower",
+        decimals=0,
+        frequency="annual",
+        figures=[figure],
+    )
 
 
 def no_files(content):
@@ -700,6 +716,39 @@ REFUSALS: dict[str, list[Refusal]] = {
     ],
     "people.reactivate": [
         R("lead", "the performance team reactivates accounts", lambda w: dict(user=w.member))
+    ],
+    # --- indicators and groups from a published data file (issue 16) ---
+    "comparator_files.create_indicators_from_file": [
+        R(
+            "member",
+            "the partnership's leads create indicators from a file",
+            lambda w: dict(
+                plan=w.draft_plan, objective=None, indicators=[new_from_file()], source="f"
+            ),
+        ),
+        R(
+            "performance",
+            "the performance team does not write a partnership's plan",
+            lambda w: dict(
+                plan=w.draft_plan, objective=None, indicators=[new_from_file()], source="f"
+            ),
+        ),
+        R(
+            "outsider",
+            "nobody creates indicators in another partnership",
+            lambda w: dict(
+                plan=w.draft_plan, objective=None, indicators=[new_from_file()], source="f"
+            ),
+        ),
+    ],
+    "comparator_files.create_group_from_areas": [
+        R(
+            "lead",
+            "groups are shared: the performance team's",
+            lambda w: dict(
+                name="Metropolitan districts", areas=[FileArea("E08000009", "Trafford")]
+            ),
+        )
     ],
 }
 

@@ -95,11 +95,16 @@ def _write(model, create: list, update: list, fields: list[str], *, by: User, re
 
 @transaction.atomic
 def record_past_results(
-    *, indicator: Indicator, by: User, results: Mapping[Period, PastResult]
+    *,
+    indicator: Indicator,
+    by: User,
+    results: Mapping[Period, PastResult],
+    reason: str = RESULTS_REASON,
 ) -> int:
     """Results of periods that have ended and that no return of the partnership reports,
     entered by the lead or the indicator's owner. New ones are created and changed ones
-    updated; returns how many were written."""
+    updated; returns how many were written. ``reason`` is the history's (an importer says
+    which file the results came from)."""
     require(by, indicator.partnership, Need.EDIT, indicator.owner_id)
     _check_periods(
         indicator,
@@ -130,7 +135,7 @@ def record_past_results(
         update.append(result)
     fields = ["value", "not_available", "not_available_reason", "note", "commentary"]
     fields += ["entered_by", "entered_at"]
-    return _write(Result, create, update, fields, by=by, reason=RESULTS_REASON)
+    return _write(Result, create, update, fields, by=by, reason=reason)
 
 
 @transaction.atomic
