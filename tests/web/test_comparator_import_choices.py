@@ -223,4 +223,5 @@ def test_the_imported_page_is_for_importers_only(client, world):
     assert client.get(reverse("comparator_imported")).status_code == 403
     client.force_login(world.performance)
     response = client.get(reverse("comparator_imported"))
-    assert response.status_code == 302 and response.url == reverse("benchmarking_home")
+    assert response.status_code == 200
+    assert 'id="nothing-imported"' in response.content.decode()

@@ -567,9 +567,9 @@ def comparator_imported(request: HttpRequest) -> HttpResponse:
     """What the last import with "import the rows we understand" did, and the rows it left
     out, with their row numbers and reasons."""
     _require_importer(request)
+    # Without a recent import (a bookmark, another browser) it says so, as the mapping
+    # page does for an upload it no longer has.
     imported = request.session.get(IMPORTED_KEY)
-    if not imported:
-        return redirect("benchmarking_home")
     return render(request, "web/benchmarking/imported.html", {"imported": imported})
 
 
