@@ -40,11 +40,12 @@ from goldenthread.core.services.comparator_files import (
 )
 from goldenthread.core.services.plans import next_ref
 from goldenthread.documents import comparators
-from goldenthread.documents.comparators import COLUMNS, Columns, Refused, SourcePair
+from goldenthread.documents.comparators import Refused, SourcePair
 from goldenthread.documents.return_sheets import TOO_BIG
 from goldenthread.rules import Frequency, PeriodError, Polarity, parse_published_period
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import text_field
+from goldenthread.web.views.comparator_imports import ColumnsForm
 from goldenthread.web.views.plans import locked
 from goldenthread.web.views.return_sheets import SizeLimit
 
@@ -129,44 +130,6 @@ def _forget(request: HttpRequest, token: str) -> None:
 
 
 # --- creating indicators ------------------------------------------------------------------------
-
-
-class ColumnsForm(forms.Form):
-    """Which column of the file holds what, guessed from the headings."""
-
-    def __init__(self, *args, headings: Sequence[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        for key, label, required in COLUMNS:
-            self.fields[key] = forms.TypedChoiceField(
-                label=f"{label} column",
-                choices=[("", "Choose a column" if required else "Not in this file")]
-                + [(str(i), h) for i, h in enumerate(headings)],
-                required=required,
-                coerce=int,
-                empty_value=None,
-                error_messages={
-                    "required": f"Choose the column that holds the {label.lower()}",
-                    "invalid_choice": f"Choose the column that holds the {label.lower()}",
-                },
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        taken: dict[int, str] = {}
-        for key, label, _required in COLUMNS:
-            column = cleaned.get(key)
-            if column is None:
-                continue
-            if column in taken:
-                self.add_error(
-                    key, f"The {label.lower()} cannot be in the same column as the {taken[column]}"
-                )
-            else:
-                taken[column] = label.lower()
-        return cleaned
-
-    def columns(self) -> Columns:
-        return Columns(**{key: self.cleaned_data[key] for key, _label, _required in COLUMNS})
 
 
 class NewIndicatorForm(forms.Form):
