@@ -20,7 +20,7 @@ from goldenthread.documents import comparators
 from goldenthread.documents.comparators import SourcePair
 from goldenthread.rules import parse_published_period
 from goldenthread.web.views.comparator_files import pair_prefix
-from tests.conftest import DATA, HOME, published_rows
+from tests.conftest import DATA, HOME, cell_texts, published_rows
 
 OFFENDING = DATA / "children" / "children_offending.csv"
 NAME = "Children cautioned or sentenced"
@@ -270,8 +270,15 @@ def test_rolling_years_and_unreadable_rows_are_the_persons_choice(client, world)
     assert [p.message for p in response.context["problems"]] == ["“many” is not a number"]
     assert written() == before
 
-    response = client.post(choose, {**data, "spans": "on", "skip_unreadable": "on"}, follow=True)
-    assert "1 row that could not be read left out" in response.content.decode()
+    response = client.post(choose, {**data, "spans": "on", "skip_unreadable": "on"})
+    created = reverse("indicators_from_file_created", args=[world.draft_plan.pk])
+    assert response.status_code == 302 and response.url == created
+    # The rows left out are listed with their row numbers and reasons, not only counted.
+    page = client.get(created).content.decode()
+    assert "1 row that could not be read left out" in page
+    assert ["5", "value", "“many” is not a number"] in [
+        cells[i : i + 3] for cells in [cell_texts(page)] for i in range(len(cells) - 2)
+    ]
     indicator = Indicator.objects.get(partnership=world.partnership, code="CF01")
     # Each span's figure is stored against its last year: 2016 is 2016/17.
     assert {r.period.label: r.value for r in indicator.results.all()} == {

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from goldenthread.core.access import Need, get_plan_for_user, may_import_groups
 from goldenthread.core.benchmarking import home_area_code
@@ -410,7 +410,20 @@ def indicators_from_file_choose(request: HttpRequest, plan_id: int) -> HttpRespo
             )
             if created is not None:
                 _forget(request, token)
-                messages.success(request, _created_message(*created))
+                message = _created_message(*created)
+                if unread := created[2]:
+                    # The rows left out are listed on a page of their own, as the
+                    # importer's are (the plan page would only count them).
+                    request.session[CREATED_KEY] = {
+                        "plan": plan.pk,
+                        "name": upload["name"],
+                        "message": message,
+                        "rows": created[1],
+                        "unread": [[p.row, p.column, p.message] for p in unread[:SHOWN_PROBLEMS]],
+                        "more": max(len(unread) - SHOWN_PROBLEMS, 0),
+                    }
+                    return redirect("indicators_from_file_created", plan.pk)
+                messages.success(request, message)
                 return redirect(plan)
             if not problems and not any(f.errors for f in ticked):
                 page_errors.append("Nothing has been created: see the problem below.")
@@ -514,7 +527,7 @@ def _create(request, plan, objective_form, columns, table, ticked, source, optio
             "created: check and try again.",
         )
         return None, []
-    return (created, checked.unread_rows), []
+    return (created, checked.unread_rows, checked.unread), []
 
 
 NEW_FIELDS = ("code", "title", "unit", "polarity", "decimals", "frequency")
@@ -536,7 +549,27 @@ def _show(error: ValidationError, ticked: list[NewIndicatorForm], objective_form
                 form.add_error(name if name in form.fields else "create", message)
 
 
-def _created_message(created, unread: int) -> str:
+CREATED_KEY = "gt_indicators_created_from_file"
+
+
+@minimum_role("lead")
+@login_required
+@require_GET
+def indicators_from_file_created(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """What the last "create indicators from a file" made, and the rows it left out (with
+    "import the rows we understand"), with their row numbers and reasons."""
+    plan = get_plan_for_user(request.user, plan_id, Need.LEAD)
+    created = request.session.get(CREATED_KEY)
+    if created and created["plan"] != plan.pk:
+        created = None
+    return render(
+        request,
+        "web/comparator_files/indicators_created.html",
+        {"plan": plan, "partnership": plan.partnership, "created": created},
+    )
+
+
+def _created_message(created, unread: int, *_) -> str:
     codes = ", ".join(i.code for i in created.indicators)
     message = (
         f"Created {codes} with {created.results:,} result{'s' if created.results != 1 else ''} "
@@ -707,6 +740,11 @@ urlpatterns = [
         "plans/<int:plan_id>/indicators/from-file/",
         indicators_from_file,
         name="indicators_from_file",
+    ),
+    path(
+        "plans/<int:plan_id>/indicators/from-file/created/",
+        indicators_from_file_created,
+        name="indicators_from_file_created",
     ),
     path(
         "plans/<int:plan_id>/indicators/from-file/choose/",
