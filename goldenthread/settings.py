@@ -369,6 +369,9 @@ SESSION_COOKIE_AGE = GT_SESSION_HOURS * 3600
 # The JSON API (issue 15): requests a minute per personal access token (429 beyond it),
 # counted in the shared cache.
 GT_API_REQUESTS_PER_MINUTE = int(os.environ.get("GT_API_REQUESTS_PER_MINUTE", "300"))
+# Feedback from a partnership's public page, counted in the shared cache: at most this many
+# an hour from one address (and from one e-mail address, when one is given).
+GT_PUBLIC_FEEDBACK_PER_HOUR = int(os.environ.get("GT_PUBLIC_FEEDBACK_PER_HOUR", "5"))
 # GT_HTTPS=1 behind the council's TLS proxy: the proxy says the request came by HTTPS in
 # X-Forwarded-Proto (it must set that header itself, never pass on a client's), cookies are
 # sent only over HTTPS, plain HTTP is redirected, and browsers are told to use HTTPS for a

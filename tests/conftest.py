@@ -249,6 +249,24 @@ class World:
         return found
 
     @property
+    def health_check(self):
+        """The partnership's 2025/26 health check, open for four weeks from today, opened by
+        the lead, with no answers yet; made when a test first asks for it."""
+        from goldenthread.core.models import HealthCheck
+
+        today = timezone.localdate()
+        found, _ = HealthCheck.objects.get_or_create(
+            partnership=self.partnership,
+            year=2025,
+            defaults={
+                "opens_on": today,
+                "closes_on": today + datetime.timedelta(days=28),
+                "opened_by": self.lead,
+            },
+        )
+        return found
+
+    @property
     def process_change(self) -> ProcessChange:
         """A process change on the member's indicator from 2025/26 Q2, marked by the
         member; made when a test first asks for it, so other tests' charts have none."""
@@ -258,6 +276,49 @@ class World:
             defaults={"reason": "New triage service started", "created_by": self.member},
         )
         return change
+
+    @property
+    def library_indicator(self):
+        """A council library indicator (issue 16) the member owns, quarterly, lower is
+        better, used by no plan yet; made when a test first asks for it."""
+        from goldenthread.core.models import LibraryIndicator
+
+        found, _ = LibraryIndicator.objects.get_or_create(
+            code="NEET1",
+            defaults={
+                "title": "16–17 year olds not in education, employment or training",
+                "source": "Department for Education, NCCIS",
+                "metric_reference": "LG Inform metric 3356",
+                "unit": "%",
+                "decimals": 1,
+                "polarity": "lower",
+                "frequency": "quarterly",
+                "owner": self.member,
+                "owner_organisation": self.police,
+                "created_by": self.performance,
+            },
+        )
+        return found
+
+    @property
+    def contribution(self):
+        """A 2025/26 contribution of money to the approved plan's O1 from an organisation
+        outside the partnership, recorded by the member; made when a test first asks for
+        it (issue 17)."""
+        from goldenthread.core.models import OutsideContribution
+
+        found, _ = OutsideContribution.objects.get_or_create(
+            objective=self.objective,
+            organisation_name="Trafford Rotary Club",
+            defaults={
+                "kind": "money",
+                "description": "Grant for door locks",
+                "amount": Decimal("5000"),
+                "year": 2025,
+                "recorded_by": self.member,
+            },
+        )
+        return found
 
 
 # Modules whose tests only read the world (no test changes a world object, none needs
@@ -740,6 +801,19 @@ def employment(world):
     indicator.comparator_group = group
     indicator.save()
     return indicator, group
+
+
+# Bringing a partnership in (issue 16).
+@pytest.fixture
+def new_partnership(world) -> Partnership:
+    """A partnership starting to use Golden Thread: no plan, no indicators; the world's lead
+    leads it (lead@example.org) and its member is a member."""
+    partnership = make_partnership("Youth Justice Partnership", world.council)
+    add_member(partnership, world.lead, Role.LEAD, world.council)
+    add_member(partnership, world.member, Role.MEMBER, world.police)
+    world.lead.email = "lead@example.org"
+    world.lead.save()
+    return partnership
 
 
 # Finance.

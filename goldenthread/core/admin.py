@@ -27,6 +27,8 @@ from .access import may_change_person, may_grant_admin_rights
 from .models import (
     Action,
     Indicator,
+    LibraryIndicator,
+    LibraryResult,
     Membership,
     Objective,
     Organisation,
@@ -256,6 +258,21 @@ class TargetAdmin(ReadOnlyAdmin):
 class ResultAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "period", "value", "not_available")
     list_filter = ("indicator__partnership",)
+
+
+class LibraryResultInline(ReadOnlyInline):
+    model = LibraryResult
+    fields = ("period", "value", "not_available", "not_available_reason", "note", "entered_by")
+
+
+@admin.register(LibraryIndicator)
+class LibraryIndicatorAdmin(ReadOnlyAdmin):
+    """Read only, with its history: a change here must reach every plan that uses it, in
+    one transaction, as the library's pages do (services.library)."""
+
+    list_display = ("code", "title", "frequency", "polarity", "owner")
+    search_fields = ("code", "title", "metric_reference")
+    inlines = [LibraryResultInline]
 
 
 # django-allauth's own models (sign-in e-mail addresses, organisations' sign-in links,

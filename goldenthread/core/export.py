@@ -22,8 +22,12 @@ from .models import (
     Indicator,
     Lesson,
     Objective,
+    OutsideContribution,
+    PartnerDecisionDate,
+    PartnerProfile,
     Partnership,
     Plan,
+    PlanSignUp,
     PlanTarget,
     Result,
     Return,
@@ -58,6 +62,10 @@ TABLES: list[tuple[str, type[models.Model], str]] = [
     ("lessons", Lesson, "partnership"),
     ("success_stories", SuccessStory, "partnership"),
     ("annual_update_forms", AnnualUpdateForm, "partnership"),
+    ("plan_sign_ups", PlanSignUp, "plan__partnership"),
+    ("partner_profiles", PartnerProfile, "partnership"),
+    ("partner_decision_dates", PartnerDecisionDate, "profile__partnership"),
+    ("outside_contributions", OutsideContribution, "objective__plan__partnership"),
 ]
 
 # Not for a spreadsheet: frozen documents, files, optimistic-locking counters.

@@ -32,8 +32,11 @@ from .admin_records import (
 from .benchmarking import load_benchmarking
 from .catalogue import PARTNERSHIPS, PEOPLE
 from .finance import load_finance
+from .health_checks import load_health_checks
 from .indicators import Numbers
 from .lessons import load_lessons
+from .library import load_library
+from .partners import load_partners
 from .plans import build_plan, refresh_indicators
 from .published import Skipped
 from .stories import load_stories
@@ -62,6 +65,8 @@ def load_demo(*, today: datetime.date) -> LoadReport:
     orgs = load_organisations()
     people = load_people(orgs)
     outcomes = load_strategic_plans()
+    performance = next(p.username for p in PEOPLE if p.is_performance_team)
+    load_library(performance=people[performance], today=today)
     for spec in PARTNERSHIPS:
         partnership = load_partnership(spec, orgs, people)
         numbers = Numbers()
@@ -94,8 +99,9 @@ def load_demo(*, today: datetime.date) -> LoadReport:
         )
     load_lessons(people)
     load_stories(people, today)
+    load_partners(people, today)
+    load_health_checks(people, today)
     load_benchmarking()
-    performance = next(p.username for p in PEOPLE if p.is_performance_team)
     _open_latest_quarter(people[performance], today)
     return report
 

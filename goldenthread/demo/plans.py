@@ -40,6 +40,7 @@ from .catalogue import (
     PartnershipSpec,
 )
 from .indicators import Numbers, draft_indicator, refresh_indicator
+from .library import use_in_plan
 from .published import Skipped
 
 
@@ -86,6 +87,8 @@ def build_plan(
         )
         _check_ref(objective.ref, o.ref)
         objectives[o.ref] = objective
+
+    use_in_plan(spec.key, plan=plan, objectives=objectives, lead=lead)
 
     # In the order of their references, which the service gives out one after another.
     specs = sorted(

@@ -131,6 +131,25 @@ def annual_report_docx(content: AnnualReportContent) -> bytes:
             doc, content, content.other_indicators, "Measures outside the plan's objectives"
         )
 
+    word.heading(doc, "Contributions from outside the partnership", 2)
+    if content.contributions:
+        word.table(
+            doc,
+            caption=f"What organisations that are not members gave to the partnership's "
+            f"objectives in {content.year_label}",
+            headers=["Objective", "Organisation", "Kind", "What it gave", "Amount"],
+            rows=[
+                [c.objective, c.organisation, c.kind, c.description, c.amount or "–"]
+                for c in content.contributions
+            ],
+            widths=[3, 2.5, 1.3, 4, 1.5],
+        )
+    else:
+        word.paragraph(
+            doc,
+            f"No contributions from outside the partnership are recorded for {content.year_label}.",
+        )
+
     word.heading(doc, "Top risks", 2)
     if content.risks:
         word.table(

@@ -169,6 +169,13 @@ class ReturnForm(forms.Form):
             self.fields[p + "value"] = number_field(
                 Result, "value", label=f"Result for {due.period.label}"
             )
+            if due.indicator.library_indicator_id is not None:
+                # The council library enters it for every plan using it (services.library):
+                # the box shows its figure; the commentary below is the partnership's own.
+                self.fields[p + "value"].help_text = (
+                    "Entered once in the council indicator library by its owner, for every "
+                    "plan that uses it: leave it as it is and explain it below."
+                )
             self.fields[p + "na"] = forms.BooleanField(label="Not available", required=False)
             self.fields[p + "reason"] = text_field(
                 Result, "not_available_reason", label="Why is it not available?", required=False

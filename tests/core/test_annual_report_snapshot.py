@@ -61,7 +61,7 @@ def test_a_format_1_edition_gets_no_corrections_beside_its_measures():
     an edition stored before then had none."""
     content = AnnualReportContent.from_snapshot(stored())
     assert all(i.corrections == [] for i in content.indicators)
-    assert snapshot.upgrade(stored())["format"] == snapshot.SNAPSHOT_FORMAT == 2
+    assert snapshot.upgrade(stored())["format"] == snapshot.SNAPSHOT_FORMAT == 3
 
 
 def test_a_format_1_edition_from_before_the_more_lines_existed_loads():

@@ -25,6 +25,7 @@ from goldenthread.core import services
 from goldenthread.core.models import AnnualUpdateForm
 from goldenthread.core.services.benchmarking import ComparatorInput
 from goldenthread.core.services.comparator_files import FileArea, FileFigure, NewIndicator
+from goldenthread.core.services.partnership_import import PlanImport
 from goldenthread.rules import ActionState, Period
 
 Q2, Q3 = Period.parse("2025/26 Q2"), Period.parse("2025/26 Q3")
@@ -53,6 +54,12 @@ class Refusal:
     who: str  # the world's person (tests/conftest.py) who is refused
     why: str
     arguments: Callable  # world -> the keyword arguments apart from `by`
+
+
+def library_result():
+    from goldenthread.core.services.library import LibraryResultInput
+
+    return LibraryResultInput(value=Decimal("5.5"))
 
 
 def update_form(w):
@@ -163,8 +170,84 @@ def lead_token(w):
     return token
 
 
+def council_profile(w):
+    from goldenthread.core.models import PartnerProfile
+
+    return PartnerProfile.objects.get_or_create(partnership=w.partnership, organisation=w.council)[
+        0
+    ]
+
+
+def council_decision(w):
+    return council_profile(w).decision_dates.create(
+        date=datetime.date(2026, 2, 1), what="Board approves budget"
+    )
+
+
 R = Refusal
 REFUSALS: dict[str, list[Refusal]] = {
+    # --- the partnership health check (issue 17) ---
+    "health_checks.open_health_check": [
+        R(
+            "member",
+            "the leads and the performance team open a health check",
+            lambda w: dict(
+                partnership=w.partnership, year=2025, closes_on=datetime.date(2099, 1, 1)
+            ),
+        ),
+        R(
+            "outsider",
+            "nobody opens another partnership's health check",
+            lambda w: dict(
+                partnership=w.partnership, year=2025, closes_on=datetime.date(2099, 1, 1)
+            ),
+        ),
+    ],
+    "health_checks.answer_health_check": [
+        R(
+            "viewer",
+            "leads and members answer; viewers give feedback instead",
+            lambda w: dict(health_check=w.health_check, answers={}),
+        ),
+        R(
+            "performance",
+            "the performance team is not a member of the partnership",
+            lambda w: dict(health_check=w.health_check, answers={}),
+        ),
+    ],
+    "health_checks.close_health_check": [
+        R(
+            "member",
+            "the leads and the performance team close a health check",
+            lambda w: dict(health_check=w.health_check),
+        )
+    ],
+    "health_checks.raise_health_check_action": [
+        R(
+            "member",
+            "the leads add actions to the plan from the health check",
+            lambda w: dict(
+                health_check=w.health_check,
+                theme="trust",
+                title="Build trust",
+                objective=w.objective,
+                owner=w.member,
+                due_date=datetime.date(2099, 1, 1),
+            ),
+        ),
+        R(
+            "performance",
+            "the performance team does not write a partnership's plan",
+            lambda w: dict(
+                health_check=w.health_check,
+                theme="trust",
+                title="Build trust",
+                objective=w.objective,
+                owner=w.member,
+                due_date=datetime.date(2099, 1, 1),
+            ),
+        ),
+    ],
     # --- background jobs: started and retried by whoever may do the work itself ---
     "jobs.start_job": [
         R(
@@ -320,6 +403,26 @@ REFUSALS: dict[str, list[Refusal]] = {
     ],
     "reviews.answer_feedback": [
         R("member", "the leads answer", lambda w: dict(feedback=w.feedback, answer="Thanks"))
+    ],
+    # --- residents' feedback on the public page (issue 17) ---
+    "public_feedback.answer_public_feedback": [
+        R(
+            "member",
+            "the leads answer",
+            lambda w: dict(feedback=w.feedback, answer="Thanks", publish=False),
+        ),
+        R(
+            "viewer",
+            "the leads publish",
+            lambda w: dict(feedback=w.feedback, answer="Thanks", publish=True),
+        ),
+    ],
+    "public_feedback.publish_answer": [
+        R("member", "the leads publish answers", lambda w: dict(feedback=w.feedback)),
+        R("outsider", "another partnership's", lambda w: dict(feedback=w.feedback)),
+    ],
+    "public_feedback.unpublish_answer": [
+        R("viewer", "the leads take answers down", lambda w: dict(feedback=w.feedback))
     ],
     # --- the Revise stage ---
     "lessons.record_lesson": [
@@ -748,6 +851,153 @@ REFUSALS: dict[str, list[Refusal]] = {
             lambda w: dict(
                 name="Metropolitan districts", areas=[FileArea("E08000009", "Trafford")]
             ),
+        )
+    ],
+    # --- bringing a partnership in from a spreadsheet (issue 16) ---
+    "partnership_import.import_partnership_plan": [
+        R(
+            who,
+            why,
+            lambda w: dict(
+                partnership=w.partnership,
+                parsed=PlanImport(),
+                file_name="plan.xlsx",
+                title="Plan",
+                first_year=2025,
+                last_year=2027,
+            ),
+        )
+        for who, why in (
+            ("member", "the partnership's leads bring a plan in"),
+            ("performance", "the performance team does not write a partnership's plan"),
+            ("outsider", "nobody brings a plan into another partnership"),
+        )
+    ],
+    # --- the council indicator library (issue 16) ---
+    "library.create_library_indicator": [
+        R("lead", "the performance team keeps the library", lambda w: dict(code="X1", title="X"))
+    ],
+    "library.update_library_indicator": [
+        R(
+            "member",
+            "owning a library indicator is entering its results, not defining it",
+            lambda w: dict(library_indicator=w.library_indicator, title="X"),
+        )
+    ],
+    "library.use_library_indicator": [
+        R(
+            "viewer",
+            "viewers do not add indicators to a plan",
+            lambda w: dict(
+                plan=w.draft_plan, objective=None, library_indicator=w.library_indicator
+            ),
+        ),
+        R(
+            "outsider",
+            "nobody adds indicators to another partnership's plan",
+            lambda w: dict(
+                plan=w.draft_plan, objective=None, library_indicator=w.library_indicator
+            ),
+        ),
+    ],
+    "library.record_library_results": [
+        R(
+            "lead",
+            "the library indicator's owner or the performance team enters its results",
+            lambda w: dict(
+                library_indicator=w.library_indicator,
+                results={Q2: library_result()},
+            ),
+        )
+    ],
+    # --- shared direction (issue 17): signing up, partner profiles, outside contributions ---
+    "partners.sign_up_to_plan": [
+        R(
+            "member",
+            "a member signs only for the organisation they are there for",
+            lambda w: dict(plan=w.plan, organisation=w.council, state="agreed"),
+        ),
+        R(
+            "viewer",
+            "viewers are stakeholders, not partners",
+            lambda w: dict(plan=w.plan, organisation=w.council, state="agreed"),
+        ),
+        R(
+            "outsider",
+            "nobody signs up to another partnership's plan",
+            lambda w: dict(plan=w.plan, organisation=w.police, state="agreed"),
+        ),
+    ],
+    "partners.save_partner_profile": [
+        R(
+            "member",
+            "a member keeps only their own organisation's profile",
+            lambda w: dict(partnership=w.partnership, organisation=w.council, max_actions=3),
+        ),
+        R(
+            "viewer",
+            "viewers do not keep profiles",
+            lambda w: dict(partnership=w.partnership, organisation=w.council),
+        ),
+    ],
+    "partners.add_decision_date": [
+        R(
+            "member",
+            "a member keeps only their own organisation's decision dates",
+            lambda w: dict(
+                profile=council_profile(w), date=datetime.date(2026, 2, 1), what="Budget"
+            ),
+        )
+    ],
+    "partners.remove_decision_date": [
+        R(
+            "member",
+            "a member keeps only their own organisation's decision dates",
+            lambda w: dict(decision=council_decision(w)),
+        )
+    ],
+    "partners.add_contribution": [
+        R(
+            "viewer",
+            "viewers do not record contributions",
+            lambda w: dict(
+                objective=w.objective,
+                organisation_name="Rotary",
+                kind="data",
+                description="Survey",
+                year=2025,
+            ),
+        ),
+        R(
+            "performance",
+            "the performance team does not write a partnership's plan",
+            lambda w: dict(
+                objective=w.objective,
+                organisation_name="Rotary",
+                kind="data",
+                description="Survey",
+                year=2025,
+            ),
+        ),
+    ],
+    "partners.update_contribution": [
+        R(
+            "viewer",
+            "viewers do not change contributions",
+            lambda w: dict(
+                contribution=w.contribution,
+                organisation_name="Rotary",
+                kind="data",
+                description="Survey",
+                year=2025,
+            ),
+        )
+    ],
+    "partners.remove_contribution": [
+        R(
+            "viewer",
+            "viewers do not remove contributions",
+            lambda w: dict(contribution=w.contribution),
         )
     ],
 }

@@ -56,6 +56,11 @@ def public(world):
     world.plan.save()
     world.action.title = "Secret action title"
     world.action.save()
+    # The draft revision (version 2) never reaches the public page; the approved plan does.
+    world.draft_plan.title = "Secret draft plan title"
+    world.draft_plan.save()
+    world.draft_objective.title = "Secret draft objective title"
+    world.draft_objective.save()
     Milestone.objects.create(
         action=world.action, title="Secret milestone", due_date=datetime.date(2025, 9, 1)
     )
@@ -138,8 +143,8 @@ def test_the_public_page_leaks_nothing_unpublished(client, public):
         "SS77",
         "Unpublished hidden measure",
         "An unpublished definition.",
-        "Secret plan title",
-        "Secret objective title",
+        "Secret draft plan title",
+        "Secret draft objective title",
         "Secret action title",
         "Secret milestone",
         "Secret risk title",
@@ -158,8 +163,7 @@ def test_the_public_page_leaks_nothing_unpublished(client, public):
         "Secret correction note",
         "Secret draft commentary",
         "Published words.",  # the report's content is in its PDF, not on the page
-        "Test Council",  # the lead organisation
-        "Test Police",
+        "Test Police",  # an action's lead organisation: actions are not shown
         *[str(p) for p in people],
         "Sign out",
         "My partnerships",
@@ -168,6 +172,15 @@ def test_the_public_page_leaks_nothing_unpublished(client, public):
         assert text not in page, f"{text!r} is on the public page"
     draft_pdf = reverse("public_report_pdf", args=[public.partnership.pk, public.draft_report.pk])
     assert draft_pdf not in page
+
+
+def test_the_approved_plan_is_on_the_public_page(client, public):
+    """Issue 17: the approved plan on a page, with each objective's lead organisation (its
+    owner's: never the person) and its published measures' latest confirmed result."""
+    page = page_for(client, public)
+    assert "Secret plan title" in page and "O1: Secret objective title" in page
+    assert "Test Council" in page  # the objective owner's organisation
+    assert "Burglaries reported: 101 in 2025/26 Q3" in page
 
 
 def test_signed_in_people_see_the_same_public_page(client, public):
@@ -268,6 +281,8 @@ def test_the_public_page_reads_a_fixed_number_of_queries(
         ).results.update(value=Decimal("6"))
     # The partnership, its reports, the periods not yet signed off, indicators, targets,
     # results, and the success stories with their indicators: eight, however many
-    # indicators.
-    with django_assert_max_num_queries(8):
+    # indicators; and (issue 17) the approved plan on a page (the plan, its objectives and
+    # their published indicators; the periods not yet signed off, results and targets when
+    # it has any) and the published answers to feedback: at most seven more.
+    with django_assert_max_num_queries(15):
         page_for(client, world)

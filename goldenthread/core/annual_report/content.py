@@ -211,6 +211,17 @@ class StoryLine:
 
 
 @dataclass
+class ContributionLine:
+    """What an organisation outside the partnership gave to an objective in the year."""
+
+    objective: str  # "O1 Fewer burglaries"
+    organisation: str
+    kind: str  # "Money", "People", "Data", "Venues", "Other"
+    description: str
+    amount: str  # "£5,000", or "" when not money
+
+
+@dataclass
 class AnnualReportContent:
     partnership: str
     year: int
@@ -255,6 +266,9 @@ class AnnualReportContent:
     more_meeting_notes: str = ""
     # The year's published success stories. Editions stored before they existed have none.
     success_stories: list[StoryLine] = field(default_factory=list)
+    # Contributions from organisations outside the partnership to the plan's objectives in
+    # the year (issue 17). Editions stored before they existed have none.
+    contributions: list[ContributionLine] = field(default_factory=list)
 
     @property
     def indicators(self) -> list[IndicatorYear]:

@@ -26,6 +26,7 @@ from goldenthread.core.models import (
     Lesson,
     Objective,
     Organisation,
+    OutsideContribution,
     Partnership,
     Result,
     Return,
@@ -54,6 +55,7 @@ from .content import (
     ActionLine,
     AnnualReportContent,
     AttendanceLine,
+    ContributionLine,
     CorrectiveLine,
     FinanceYear,
     IndicatorYear,
@@ -394,6 +396,7 @@ def annual_report_content(
             else ""
         ),
         success_stories=report_stories(partnership, year),
+        contributions=_contributions(plan, year),
         more_meeting_notes=(
             f"The notes of {counted(more_notes, 'earlier review meeting')} in {fy.label} "
             "are in Golden Thread."
@@ -401,6 +404,31 @@ def annual_report_content(
             else ""
         ),
     )
+
+
+def _contributions(plan, year: int) -> list[ContributionLine]:
+    """What organisations outside the partnership gave to the partnership's objectives in
+    the year, by objective. Whichever version of the plan the objective is in now (a
+    contribution follows its objective into a revision), so a year keeps its
+    contributions after the plan is revised. One query."""
+    if plan is None:
+        return []
+    rows = (
+        OutsideContribution.objects.filter(objective__plan__partnership_id=plan.partnership_id)
+        .filter(year=year)
+        .select_related("objective")
+        .order_by("objective__ref", "organisation_name", "pk")
+    )
+    return [
+        ContributionLine(
+            objective=f"{c.objective.ref} {c.objective.title}",
+            organisation=c.organisation_name,
+            kind=c.get_kind_display(),
+            description=c.description.strip(),
+            amount=money(c.amount) if c.amount is not None else "",
+        )
+        for c in rows
+    ]
 
 
 def _shown_period(m: Measure, year: int) -> Period | None:

@@ -19,6 +19,9 @@ Formats:
    made since to the year-end figures it shows; an edition of format 1 was read as the
    data stood when it was published, with no such notes, so its measures get none. The
    report gains `success_stories`: an edition of format 1 has none.
+3. Issue 17's addition: the report gains `contributions`, what organisations outside the
+   partnership gave to its objectives in the year; an edition of an earlier format has
+   none recorded.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import typing
 from collections.abc import Callable
 from dataclasses import MISSING, asdict, fields, is_dataclass
 
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3
 FORMAT_KEY = "format"
 
 
@@ -46,11 +49,20 @@ def _measures_get_corrections(data: dict) -> dict:
     return data
 
 
+def _report_gets_contributions(data: dict) -> dict:
+    """Format 2 to 3: the report gains an empty list of outside contributions."""
+    data.setdefault("contributions", [])
+    return data
+
+
 # UPGRADES[n] turns a snapshot of format n into one of format n + 1. For example, when a
 # risk line gains a required `review_date`, SNAPSHOT_FORMAT becomes 3 and
 #     UPGRADES[2] = _risks_get_a_review_date
 # where that function sets risk["review_date"] = "" on each of data["risks"].
-UPGRADES: dict[int, Callable[[dict], dict]] = {1: _measures_get_corrections}
+UPGRADES: dict[int, Callable[[dict], dict]] = {
+    1: _measures_get_corrections,
+    2: _report_gets_contributions,
+}
 
 
 class SnapshotError(ValueError):

@@ -2,8 +2,16 @@
 
 from .annual import AnnualReport, AnnualUpdateForm
 from .api import ApiToken, OpenDataLicence, TokenScope
+from .health_check import (
+    HealthCheck,
+    HealthCheckAction,
+    HealthCheckAnswer,
+    HealthCheckComment,
+    HealthCheckResponse,
+)
 from .indicators import Indicator, ProcessChange, Result, Target
 from .jobs import Job, JobKind
+from .library import LibraryIndicator, LibraryResult
 from .monitoring import (
     ActionUpdate,
     Budget,
@@ -17,6 +25,7 @@ from .monitoring import (
     default_deadline,
 )
 from .notifications import Notification, NotificationKind, NotificationPreference
+from .partners import OutsideContribution, PartnerDecisionDate, PartnerProfile, PlanSignUp
 from .people import Membership, Organisation, Partnership, Role, User
 from .plans import Action, Milestone, Objective, Plan, PlanTarget, Risk, SmartWaiver
 from .review import (
@@ -59,6 +68,11 @@ __all__ = [
     "CorrectiveAction",
     "CorrectiveActionUpdate",
     "Feedback",
+    "HealthCheck",
+    "HealthCheckAction",
+    "HealthCheckAnswer",
+    "HealthCheckComment",
+    "HealthCheckResponse",
     "IdentityProvider",
     "ImprovementPlan",
     "Indicator",
@@ -66,6 +80,8 @@ __all__ = [
     "Job",
     "JobKind",
     "Lesson",
+    "LibraryIndicator",
+    "LibraryResult",
     "Membership",
     "Milestone",
     "Notification",
@@ -75,8 +91,12 @@ __all__ = [
     "OpenDataLicence",
     "Organisation",
     "Outcome",
+    "OutsideContribution",
+    "PartnerDecisionDate",
+    "PartnerProfile",
     "Partnership",
     "Plan",
+    "PlanSignUp",
     "PlanTarget",
     "ProcessChange",
     "ReminderSent",

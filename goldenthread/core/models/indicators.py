@@ -87,6 +87,16 @@ class Indicator(models.Model):
     is_published = models.BooleanField(
         "published", default=False, help_text="Shown on the partnership's public page."
     )
+    # A plan's use of a council library indicator (issue 16): the definition is the
+    # library's, kept in step, and the results are written from the library's.
+    library_indicator = models.ForeignKey(
+        "LibraryIndicator",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uses",
+        help_text="The council library indicator this is the partnership's use of.",
+    )
 
     history = HistoricalRecords()
 
@@ -94,6 +104,12 @@ class Indicator(models.Model):
         ordering = ["partnership", "code"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "code"], name="indicator_code_unique"),
+            models.UniqueConstraint(
+                fields=["partnership", "library_indicator"],
+                condition=Q(library_indicator__isnull=False),
+                name="library_indicator_used_once_per_partnership",
+                violation_error_message="This partnership already uses that library indicator.",
+            ),
             models.CheckConstraint(condition=Q(tolerance__gte=0), name="tolerance_not_negative"),
             models.CheckConstraint(condition=Q(decimals__lte=6), name="decimals_at_most_6"),
             models.CheckConstraint(

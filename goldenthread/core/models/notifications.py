@@ -19,7 +19,10 @@ class NotificationKind(models.TextChoices):
     CORRECTIVE_ASSIGNED = "corrective_assigned", "A corrective action given to you"
     CORRECTIVE_OVERDUE = "corrective_overdue", "A corrective action of yours is overdue"
     PLAN_APPROVED = "plan_approved", "A plan approved"
+    PLAN_SIGN_UP = "plan_sign_up", "Asked to sign up to an approved plan"
+    PLAN_CONCERN = "plan_concern", "A partner raised a concern about the plan"
     REMINDER = "reminder", "A reminder about a return's deadline"
+    HEALTH_CHECK_OPENED = "health_check_opened", "A partnership health check to answer"
 
 
 class Notification(models.Model):

@@ -222,11 +222,29 @@ class Comment(models.Model):
 
 
 class Feedback(models.Model):
-    """Feedback from a stakeholder or customer (a viewer), which the lead answers."""
+    """Feedback from a stakeholder or customer (a viewer), which the lead answers; or from
+    anyone at all on the partnership's public page (`source` public: no author, and the
+    name and e-mail address they chose to give, if any, seen by the leads and the
+    performance team only). A public one's answer may be published on the public page,
+    with the question and never the name or address."""
+
+    class Source(models.TextChoices):
+        MEMBER = "member", "Someone signed in"
+        PUBLIC = "public", "The public page"
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="feedback")
     author = models.ForeignKey(
         User, null=True, on_delete=models.SET_NULL, related_name="feedback_given"
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.MEMBER)
+    name = LimitedCharField(
+        "your name", max_length=200, blank=True, help_text="Public feedback only; never shown."
+    )
+    email = LimitedCharField(
+        "your e-mail address",
+        max_length=254,
+        blank=True,
+        help_text="Public feedback only; never shown.",
     )
     about = LimitedCharField(max_length=300, blank=True, help_text="What the feedback is about.")
     body = LimitedTextField(max_length=TEXT)
@@ -236,13 +254,49 @@ class Feedback(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    answer_published = models.BooleanField(
+        "publish the answer",
+        default=False,
+        help_text="The question and the answer are shown on the public page, without the "
+        "name or e-mail address.",
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=["member", "public"]), name="feedback_source_valid"
+            ),
+            # Public feedback has no author, and only it carries a name or an address.
+            models.CheckConstraint(
+                condition=Q(source="member", name="", email="")
+                | Q(source="public", author__isnull=True),
+                name="feedback_public_has_no_author",
+            ),
+            # Only an answer to public feedback is published, and only once there is one.
+            models.CheckConstraint(
+                condition=Q(answer_published=False) | (Q(source="public") & ~Q(answer="")),
+                name="feedback_published_answer_exists",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"Feedback from {self.author}: {self.body[:40]}"
+        return f"Feedback from {self.from_text}: {self.body[:40]}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.source == self.Source.PUBLIC
+
+    @property
+    def from_text(self) -> str:
+        """Who gave it, for the leads and the performance team (never for the public)."""
+        if self.is_public:
+            given = ", ".join(part for part in (self.name, self.email) if part)
+            return f"{given} (public page)" if given else "Someone on the public page"
+        return str(self.author) if self.author_id else "Someone who has left"
 
 
 # --- revise -----------------------------------------------------------------------------

@@ -133,6 +133,9 @@ def record_past_results(
             setattr(result, name, value)
         result.entered_by, result.entered_at = by, now
         update.append(result)
+    if indicator.library_indicator_id is not None and (create or update):
+        # Entered once in the council library for every plan using it (services.library).
+        raise ValidationError(indicator.library_indicator.results_refusal(indicator.code))
     fields = ["value", "not_available", "not_available_reason", "note", "commentary"]
     fields += ["entered_by", "entered_at"]
     return _write(Result, create, update, fields, by=by, reason=reason)

@@ -27,10 +27,10 @@ from goldenthread.core.models import (
     Indicator,
     Lesson,
     Milestone,
-    NotificationKind,
     Objective,
     Organisation,
     Outcome,
+    OutsideContribution,
     Partnership,
     Plan,
     PlanTarget,
@@ -40,11 +40,12 @@ from goldenthread.core.models import (
     Target,
     User,
 )
+from goldenthread.core.models.library import DEFINITION_FIELDS
 from goldenthread.core.planning import smart_report
 from goldenthread.rules import ActionState, Period
 
 from . import delete_audited, save_audited
-from .notifications import members_of, notify
+from .partners import announce_approval
 
 # A plan stays "clear and concise" (the guidance partnerships follow), and every document
 # made from it stays quick to make whatever is typed into it: a version holds at most so
@@ -301,9 +302,16 @@ def create_indicator(*, plan: Plan, objective: Objective | None, by: User, **fie
             f"A partnership has at most {MAX_INDICATORS} indicators: choose the ones that "
             "show best whether its objectives are being met."
         )
+    library_indicator = fields.get("library_indicator")
+    if library_indicator is not None:
+        # A plan's use of a council library indicator: the definition is the library's.
+        fields.update(library_indicator.definition_values())
     indicator = Indicator(partnership=plan.partnership, **fields)
     indicator.full_clean(validate_unique=True, validate_constraints=True)
-    save_audited(indicator, by=by, reason="Added to the plan")
+    reason = "Added to the plan"
+    if library_indicator is not None:
+        reason = f"Added to the plan from the council library ({library_indicator.code})"
+    save_audited(indicator, by=by, reason=reason)
     if objective is not None:
         objective.indicators.add(indicator)
     return indicator
@@ -315,10 +323,30 @@ def update_indicator(*, indicator: Indicator, by: User, **fields) -> Indicator:
     if "owner" in fields:
         owner = fields["owner"]
         require_owner(by, indicator.partnership, owner.pk if owner else None)
+    _check_linked_definition(indicator, fields)
     for name, value in fields.items():
         setattr(indicator, name, value)
     indicator.full_clean(validate_unique=True, validate_constraints=True)
     return save_audited(indicator, by=by)
+
+
+def _check_linked_definition(indicator: Indicator, fields: Mapping[str, object]) -> None:
+    """Refuse a change, on a plan's use of a council library indicator, to what the
+    library decides (services.library keeps those fields in step with it)."""
+    if indicator.library_indicator_id is None:
+        return
+    library_indicator = indicator.library_indicator
+    kept = {
+        name: f"{name.replace('_', ' ').capitalize()} is kept in the council library "
+        f"({library_indicator.code}) for every plan that uses it: the performance team "
+        "changes it there."
+        for name, value in fields.items()
+        if name in DEFINITION_FIELDS and getattr(indicator, name) != value
+    }
+    if "library_indicator" in fields and fields["library_indicator"] != library_indicator:
+        kept["library_indicator"] = "A plan's use of a library indicator stays linked to it."
+    if kept:
+        raise ValidationError(kept)
 
 
 TargetValue = tuple[Decimal, Decimal | None]
@@ -402,22 +430,16 @@ def approve_plan(*, plan: Plan, by: User, reasons: Mapping[str, str], today: dat
     plan.approved_by = by
     plan.approved_at = timezone.now()
     save_audited(plan, by=by, reason="Approved")
-    notify(
-        members_of(plan.partnership),
-        kind=NotificationKind.PLAN_APPROVED,
-        subject=f"{plan.partnership.name}: version {plan.version} of the plan was approved",
-        body=f"{plan.title}, approved by {by}. It is now the plan the partnership delivers.",
-        url=plan.get_absolute_url(),
-        partnership=plan.partnership,
-        exclude=by,
-    )
+    # Every member is told; each partner organisation's representatives are asked to sign
+    # up to it (issue 17).
+    announce_approval(plan, approver=by)
     return plan
 
 
 def _follow_references(*, plan: Plan, by: User) -> None:
     """Move what hangs off the objectives and actions of earlier versions onto the items of
     `plan` with the same reference (O1, A1), as `plan` is approved: risks, budgets, spends,
-    comments, progress updates, improvement plans and lessons.
+    comments, progress updates, improvement plans, lessons and outside contributions.
 
     Why move the rows, not read them by reference: then every page, the finance totals and
     the database's one-budget-per-action-per-year constraint keep working on plain keys,
@@ -453,6 +475,11 @@ def _follow_references(*, plan: Plan, by: User) -> None:
         ref = old_objectives[risk.objective_id].ref
         risk.objective = new_objective[risk.objective_id]
         save_audited(risk, by=by, reason=moved(ref))
+
+    for contribution in OutsideContribution.objects.filter(objective__in=old_objectives):
+        ref = old_objectives[contribution.objective_id].ref
+        contribution.objective = new_objective[contribution.objective_id]
+        save_audited(contribution, by=by, reason=moved(ref))
 
     # A figure the new version's action already has for the same year or quarter stands:
     # it is the one set for the version being approved. The other is deleted, in the history.

@@ -155,6 +155,8 @@ class ReviewInput:
 
 
 FILL_IN = "Only the partnership's leads and members fill in its return."
+# What the council library writes on a result of a plan's use of a library indicator.
+LIBRARY_KEEPS = ("value", "not_available", "not_available_reason", "note")
 
 
 def row_error(index: int, message: str, field: str = "") -> ValidationError:
@@ -203,7 +205,12 @@ def record_results(
 def _write_results(ret: Return, by: User, results: Sequence[ResultInput]) -> int:
     if not results:
         return 0
-    indicators = {i.pk: i for i in Indicator.objects.filter(partnership=ret.partnership)}
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(partnership=ret.partnership).select_related(
+            "library_indicator__owner"
+        )
+    }
     due = {f: set(due_periods(f, ret.period)) for f in {i.frequency for i in indicators.values()}}
     problems = []
     for index, row in enumerate(results):
@@ -241,8 +248,9 @@ def _write_results(ret: Return, by: User, results: Sequence[ResultInput]) -> int
     }
     fields = ["value", "not_available", "not_available_reason", "note", "commentary", "entered_by"]
     create, update = [], []
+    refused = []
     now = timezone.now()
-    for row in results:
+    for index, row in enumerate(results):
         if row.value is None and not row.not_available:
             continue  # nothing reported for this one yet
         values = {
@@ -257,6 +265,15 @@ def _write_results(ret: Return, by: User, results: Sequence[ResultInput]) -> int
             continue
         indicator = indicators[row.indicator_id]
         _check_owner(by, ret.partnership, indicator.owner_id, f"{indicator.code}")
+        if indicator.library_indicator_id is not None and (
+            result is None or any(getattr(result, f) != values[f] for f in LIBRARY_KEEPS)
+        ):
+            # Entered once in the council library for every plan using it
+            # (services.library); the partnership's own commentary is still its own.
+            refused.append(
+                row_error(index, indicator.library_indicator.results_refusal(indicator.code))
+            )
+            continue
         if result is None:
             create.append(
                 Result(indicator_id=row.indicator_id, period=row.period, entered_by=by, **values)
@@ -266,6 +283,8 @@ def _write_results(ret: Return, by: User, results: Sequence[ResultInput]) -> int
                 setattr(result, name, value)
             result.entered_by, result.entered_at = by, now
             update.append(result)
+    if refused:
+        raise ValidationError(refused)
     rows = {(row.indicator_id, row.period): index for index, row in enumerate(results)}
     _check_rows(indicators, [*create, *update], rows)
     reason = f"{ret.period.label} return"
@@ -510,6 +529,17 @@ def submission_problems(ret: Return) -> list[Problem]:
     problems = []
     for due in contents.results:
         name = f"{due.indicator.code} {due.period.label}"
+        if not due.is_reported and due.indicator.library_indicator_id is not None:
+            library = due.indicator.library_indicator
+            owner = f" ({library.owner})" if library.owner_id else ""
+            problems.append(
+                Problem(
+                    f"result-{due.key}",
+                    f"{name}: not entered yet in the council library ({library.code}), "
+                    f"where its owner{owner} enters it once for every plan that uses it.",
+                )
+            )
+            continue
         if not due.is_reported:
             problems.append(
                 Problem(

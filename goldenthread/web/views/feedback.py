@@ -18,6 +18,7 @@ from goldenthread.core.access import (
 )
 from goldenthread.core.models import Feedback
 from goldenthread.core.reviews import feedback_counts, sees_all_feedback, visible_feedback
+from goldenthread.core.services import public_feedback
 from goldenthread.core.services import reviews as services
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted, text_field
@@ -49,6 +50,16 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Thank them, say what will happen next, and who will do it.",
         error_messages={"required": "Enter your answer"},
+    )
+
+
+class PublicAnswerForm(AnswerForm):
+    """For feedback given on the public page: the answer may be published there."""
+
+    publish = forms.BooleanField(
+        label="Publish the question and this answer on the partnership's public page",
+        required=False,
+        help_text="Without the name or e-mail address of the person who asked.",
     )
 
 
@@ -99,12 +110,23 @@ def feedback_answer(request: HttpRequest, feedback_id: int) -> HttpResponse:
     feedback = get_feedback_for_user(request.user, feedback_id)
     if not may_answer_feedback(request.user, feedback.partnership):
         raise PermissionDenied(services.ANSWER_REFUSAL)
-    form = AnswerForm(posted(request), initial={"answer": feedback.answer})
+    if feedback.is_public:
+        form = PublicAnswerForm(
+            posted(request),
+            initial={"answer": feedback.answer, "publish": feedback.answer_published},
+        )
+    else:
+        form = AnswerForm(posted(request), initial={"answer": feedback.answer})
     if request.method == "POST" and form.is_valid():
         try:
-            services.answer_feedback(
-                feedback=feedback, by=request.user, answer=form.cleaned_data["answer"]
-            )
+            if feedback.is_public:
+                public_feedback.answer_public_feedback(
+                    feedback=feedback, by=request.user, **form.cleaned_data
+                )
+            else:
+                services.answer_feedback(
+                    feedback=feedback, by=request.user, answer=form.cleaned_data["answer"]
+                )
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from goldenthread.core.access import get_partnership_for_user
 from goldenthread.core.charts.pace import timeline_layout
 from goldenthread.core.pace import next_quarters, organisation_loads
+from goldenthread.core.partners import capacity_flags
 from goldenthread.core.performance import current_plan
 from goldenthread.web.decorators import minimum_role
 
@@ -24,6 +25,7 @@ def pace_of_change(request: HttpRequest, partnership_id: int) -> HttpResponse:
     today = timezone.localdate()
     plan = current_plan(partnership)
     quarters = next_quarters(today)
+    capacity = capacity_flags(partnership, plan, today)
     groups = organisation_loads(plan, today, quarters) if plan else []
     lines = [line for g in groups for line in g.lines]
     totals = {
@@ -44,6 +46,9 @@ def pace_of_change(request: HttpRequest, partnership_id: int) -> HttpResponse:
             "totals": totals,
             "timeline": timeline_layout(groups, today),
             "today": today,
+            # Each partner's load against its stated capacity and decision dates (issue 17).
+            "capacity": capacity,
+            "capacity_early": [(load, item) for load in capacity for item in load.early],
         },
     )
 

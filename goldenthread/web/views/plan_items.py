@@ -18,6 +18,7 @@ from goldenthread.core.access import (
     role_in,
 )
 from goldenthread.core.models import Objective, Plan, Role, User
+from goldenthread.core.models.library import DEFINITION_FIELDS
 from goldenthread.core.planning import SmartItem
 from goldenthread.core.services import plans as services
 from goldenthread.rules import ObjectiveFacts, check_objective
@@ -330,6 +331,11 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
         partnership=partnership,
         fixed_owner=fixed_owner(request.user, partnership),
     )
+    if indicator.library_indicator_id:
+        # The council library keeps these for every plan using it (services.library).
+        for name in DEFINITION_FIELDS:
+            if name in form.fields:
+                form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:

@@ -13,11 +13,13 @@ from django.utils import timezone
 from goldenthread.core import corrective_actions
 from goldenthread.core.access import Need, allows, get_partnership_for_user, get_plan_for_user
 from goldenthread.core.models import Action, Plan
+from goldenthread.core.partners import contributions_by_objective
 from goldenthread.core.planning import compare, plan_tree, smart_report
 from goldenthread.core.services import plans as services
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted
 from goldenthread.web.plan_forms import CompareForm, PlanForm, ReasonsForm, ReviseForm
+from goldenthread.web.views.partners import sign_up_context
 
 
 def locked(request: HttpRequest, plan: Plan) -> HttpResponse:
@@ -81,6 +83,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     tree = plan_tree(plan)
     plan_indicators = {line.indicator.pk for node in tree for line in node.indicators}
     lead = allows(user, partnership, Need.LEAD)
+    contributions = contributions_by_objective([node.objective for node in tree])
+    for node in tree:
+        node.objective.outside = contributions[node.objective.pk]
     return render(
         request,
         "web/plans/detail.html",
@@ -88,6 +93,10 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "plan": plan,
             "partnership": partnership,
             "tree": tree,
+            # Shared direction (issue 17): partners' sign-up, contributions from outside.
+            **sign_up_context(request, plan),
+            "can_add_contributions": plan.status != Plan.Status.SUPERSEDED
+            and allows(user, partnership, Need.CONTRIBUTE),
             "can_lead": lead,
             "can_contribute": plan.is_draft and allows(user, partnership, Need.CONTRIBUTE),
             "editable_ids": {

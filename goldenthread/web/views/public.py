@@ -1,13 +1,16 @@
 """Publishing to the public: the lead's choice of what is public, and the public pages.
 
 A partnership that has turned its public page on shows, to anyone and without signing
-in, exactly its published indicators (title, definition, recent results against targets,
-a chart, and the commentary on each red result), its published annual reports (the
-stored PDFs) and its published success stories — and nothing else: no people, plans,
-actions, risks, returns, comments, feedback, lessons or drafts. /public/ lists every
-partnership that publishes anything (core.public.public_partnerships). The public
-views read only those few fields, so nothing else can slip onto the page; a partnership
-without a public page, an unpublished report or another partnership's report is a 404.
+in, exactly its approved plan on a page (objectives, their lead organisations and their
+published indicators' latest confirmed figures), its published indicators (title,
+definition, recent results against targets, a chart, and the commentary on each red
+result), its published annual reports (the stored PDFs), its published success stories and
+the answers to residents' feedback it chose to publish — and nothing else: no people,
+actions, risks, returns, comments, other feedback, lessons or drafts. Anyone may give the
+partnership feedback there (core.services.public_feedback says how it is guarded).
+/public/ lists every partnership that publishes anything (core.public.public_partnerships).
+The public views read only those few fields, so nothing else can slip onto the page; a
+partnership without a public page, an unpublished report or another partnership's report is a 404.
 """
 
 from dataclasses import dataclass
@@ -19,22 +22,29 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from goldenthread.core.access import Need, get_partnership_for_user
 from goldenthread.core.charts import NO_RESULT
 from goldenthread.core.charts.report import TrendChart, period_trend
-from goldenthread.core.models import AnnualReport, Indicator, Partnership
+from goldenthread.core.models import AnnualReport, Feedback, Indicator, Partnership
 from goldenthread.core.monitoring import published_results
 from goldenthread.core.performance import indicator_history
-from goldenthread.core.public import public_partnerships, published_stories
+from goldenthread.core.public import (
+    public_partnerships,
+    public_plan,
+    published_answers,
+    published_stories,
+)
+from goldenthread.core.security import client_ip
 from goldenthread.core.services import annual_reports as services
+from goldenthread.core.services import public_feedback
 from goldenthread.rules import Polarity, Rag, year_label
 from goldenthread.web.decorators import minimum_role
-from goldenthread.web.forms import posted
+from goldenthread.web.forms import apply_errors, posted, text_field
 
 # --- the lead's choice -------------------------------------------------------------------
 
@@ -201,16 +211,73 @@ class PublicReport:
     superseded: bool
 
 
-@require_GET
+class PublicFeedbackForm(forms.Form):
+    """Parses only: the service decides (the limits, the hidden box, the address's form).
+    The hidden box is not a field here: it is written in the template and read by name."""
+
+    body = text_field(
+        Feedback,
+        "body",
+        label="Your feedback",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What is working, what could be better, and any ideas.",
+        error_messages={"required": "Enter your feedback"},
+    )
+    about = text_field(
+        Feedback,
+        "about",
+        label="What is it about? (optional)",
+        required=False,
+        help_text="For example, one of the measures below.",
+    )
+    name = text_field(
+        Feedback,
+        "name",
+        label="Your name (optional)",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = text_field(
+        Feedback,
+        "email",
+        label="Your e-mail address (optional)",
+        required=False,
+        help_text="Only if you would like the partnership to be able to reply to you.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 def public_partnership(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    """No sign-in: anyone may read a public partnership's published indicators, reports
-    and success stories, with only the results that are confirmed
-    (core.monitoring.published_results). Eight queries."""
+    """No sign-in: anyone may read a public partnership's approved plan on a page, its
+    published indicators, reports, success stories and published answers to feedback, with
+    only the results that are confirmed (core.monitoring.published_results), and give it
+    feedback. About a dozen queries."""
     partnership = get_object_or_404(
-        Partnership.objects.only("pk", "name", "is_public", "is_demo"),
+        Partnership.objects.only("pk", "name", "is_public", "is_demo", "closed_on"),
         pk=partnership_id,
         is_public=True,
     )
+    form = PublicFeedbackForm(posted(request))
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            public_feedback.submit_public_feedback(
+                partnership=partnership,
+                address=client_ip(request),
+                website=request.POST.get("website", "")[:200],
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except public_feedback.FeedbackLimitReached as error:
+            form.add_error(None, str(error))
+            status = 429
+        else:
+            # The same thanks whether it was kept or a bot's: a bot learns nothing.
+            return redirect(
+                reverse("public_partnership", args=[partnership.pk]) + "?feedback=sent#feedback"
+            )
     indicators = (
         Indicator.objects.filter(partnership=partnership, is_published=True)
         .order_by("code")
@@ -231,8 +298,13 @@ def public_partnership(request: HttpRequest, partnership_id: int) -> HttpRespons
             "name": partnership.name,
             "partnership_id": partnership.pk,
             "is_demo": partnership.is_demo,
+            "plan": public_plan(partnership),
             "indicators": [_public_indicator(i) for i in indicators],
             "stories": published_stories(partnership),
+            "answers": published_answers(partnership),
+            "form": form,
+            "takes_feedback": not partnership.is_closed,
+            "sent": request.method == "GET" and request.GET.get("feedback") == "sent",
             "reports": [
                 PublicReport(
                     pk=r.pk,
@@ -244,6 +316,7 @@ def public_partnership(request: HttpRequest, partnership_id: int) -> HttpRespons
                 for r in reports
             ],
         },
+        status=status,
     )
 
 

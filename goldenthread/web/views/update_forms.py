@@ -20,8 +20,10 @@ from django.views.decorators.http import require_GET
 
 from goldenthread.core.access import Need, allows, get_partnership_for_user
 from goldenthread.core.compliance import Row, partnership_row
+from goldenthread.core.health_check import year_results
 from goldenthread.core.models import AnnualUpdateForm, Partnership
 from goldenthread.core.models.fields import TEXT, text_formfield
+from goldenthread.core.partners import year_sign_ups
 from goldenthread.core.services import update_forms as services
 from goldenthread.core.services.update_forms import READ_ONLY
 from goldenthread.documents.pdf import render_pdf
@@ -263,6 +265,8 @@ def update_form(request: HttpRequest, partnership_id: int, year: int) -> HttpRes
             "editable": editable,
             "conflict": conflict,
             "answers": _answers(saved, row),
+            "plan_sign_ups": year_sign_ups(partnership, year),
+            "health_check": year_results(partnership, year, timezone.localdate()),
             "read_only_note": READ_ONLY,
             "can_decide": user.is_performance_team
             and saved is not None
@@ -334,6 +338,8 @@ def update_form_pdf(request: HttpRequest, partnership_id: int, year: int) -> Htt
             "year_label": year_label(year),
             "saved": saved,
             "answers": _answers(saved, row),
+            "plan_sign_ups": year_sign_ups(partnership, year),
+            "health_check": year_results(partnership, year, timezone.localdate()),
             "marking": _marking(saved),
             "made": timezone.localdate(),
             "url": request.build_absolute_uri(reverse("update_form", args=[partnership.pk, year])),

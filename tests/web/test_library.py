@@ -1,0 +1,318 @@
+"""The council indicator library's pages (issue 16): the list and its search, a library
+indicator's page with its results and every plan using it, the forms to add and change
+one, entering a result, and a draft plan starting to use one — errors next to the field,
+the database and history checked after each write, query counts that do not grow."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from goldenthread.core.models import Indicator, LibraryIndicator, LibraryResult, Result, Target
+from goldenthread.core.services.library import (
+    LibraryResultInput,
+    create_library_indicator,
+    record_library_results,
+    use_library_indicator,
+)
+from goldenthread.rules import Period
+from tests.conftest import cell_texts
+from tests.core.test_library import other_draft
+from tests.web.error_summary import assert_error_summary
+
+Q1 = Period.parse("2025/26 Q1")
+
+
+def definition(**changes):
+    data = {
+        "code": "SMK1",
+        "title": "Smoking prevalence in adults",
+        "definition": "Adults who smoke, from the Annual Population Survey.",
+        "source": "Office for Health Improvement and Disparities",
+        "metric_reference": "Fingertips 92443",
+        "unit": "%",
+        "decimals": "1",
+        "polarity": "lower",
+        "frequency": "annual",
+        "roll_up": "latest",
+        "owner": "",
+        "owner_organisation": "",
+    }
+    return {**data, **changes}
+
+
+def used_by_both(world):
+    ours = use_library_indicator(
+        plan=world.draft_plan,
+        objective=world.draft_objective,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+        owner=world.member,
+    )
+    plan, objective = other_draft(world)
+    theirs = use_library_indicator(
+        plan=plan,
+        objective=objective,
+        library_indicator=world.library_indicator,
+        by=world.outsider,
+        code="YP1",
+    )
+    return ours, theirs
+
+
+def test_everyone_signed_in_reads_the_library_and_searches_it(client, world):
+    assert world.library_indicator.pk
+    create_library_indicator(by=world.performance, code="SMK1", title="Smoking prevalence")
+    client.force_login(world.nobody)
+    page = client.get(reverse("library_list")).content.decode()
+    assert "NEET1 16–17 year olds not in education, employment or training" in cell_texts(page)
+    assert "Add a library indicator" not in page
+    found = client.get(reverse("library_list"), {"q": "smok"}).content.decode()
+    assert "SMK1 Smoking prevalence" in cell_texts(found)
+    assert "NEET1" not in found
+    none = client.get(reverse("library_list"), {"q": "nothing like it\x00"})
+    assert none.status_code == 200
+    assert "No library indicator matches" in none.content.decode()
+
+
+def test_the_list_shows_the_partnerships_using_each(client, world, django_assert_max_num_queries):
+    used_by_both(world)
+    for n in range(5):
+        create_library_indicator(by=world.performance, code=f"X{n}", title=f"Extra {n}")
+    client.force_login(world.viewer)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("library_list")).content.decode()
+    cells = cell_texts(page)
+    at = cells.index("NEET1 16–17 year olds not in education, employment or training")
+    assert cells[at + 4] == "2"
+
+
+def test_the_performance_team_adds_one(client, world):
+    client.force_login(world.performance)
+    response = client.post(reverse("library_create"), definition(owner=str(world.member.pk)))
+    made = LibraryIndicator.objects.get(code="SMK1")
+    assert response.status_code == 302
+    assert response.url == reverse("library_indicator", args=[made.pk])
+    assert (made.owner, made.polarity, made.decimals) == (world.member, "lower", 1)
+    assert made.history.get().history_user == world.performance
+
+
+def test_adding_one_shows_errors_next_to_the_fields(client, world):
+    assert world.library_indicator.pk
+    client.force_login(world.performance)
+    response = client.post(
+        reverse("library_create"), definition(code="NEET1", title="", decimals="9")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    texts = assert_error_summary(page)
+    assert "Enter the indicator's title" in texts
+    assert "Enter a whole number from 0 to 6." in texts
+    assert "The library already has an indicator with this code: choose another." in texts
+    assert LibraryIndicator.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["lead", "member", "viewer"])
+def test_only_the_performance_team_adds_or_edits(client, world, who):
+    client.force_login(world.person(who))
+    assert client.post(reverse("library_create"), definition()).status_code == 403
+    edit = reverse("library_edit", args=[world.library_indicator.pk])
+    assert client.post(edit, definition(code="NEET1")).status_code == 403
+    assert list(LibraryIndicator.objects.values_list("code", flat=True)) == ["NEET1"]
+
+
+def test_editing_it_changes_every_plan_using_it(client, world):
+    ours, theirs = used_by_both(world)
+    client.force_login(world.performance)
+    response = client.post(
+        reverse("library_edit", args=[world.library_indicator.pk]),
+        definition(
+            code="NEET1",
+            title="16–17 year olds NEET or not known",
+            frequency="quarterly",
+            owner=str(world.member.pk),
+        ),
+    )
+    assert response.status_code == 302
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert ours.title == theirs.title == "16–17 year olds NEET or not known"
+    assert ours.data_source == "Office for Health Improvement and Disparities; Fingertips 92443"
+    follow = client.get(response.url)
+    assert "saved, and in the 2 plans using it." in follow.content.decode()
+
+
+def test_the_owner_enters_a_result_for_both_plans(client, world):
+    ours, theirs = used_by_both(world)
+    client.force_login(world.member)
+    url = reverse("library_indicator", args=[world.library_indicator.pk])
+    response = client.post(
+        url, {"result-period": "2025/26 Q1", "result-value": "5.5", "result-note": "Provisional"}
+    )
+    assert response.status_code == 302
+    assert LibraryResult.objects.get().value == Decimal("5.5")
+    written = Result.objects.filter(period=Q1, indicator__in=[ours, theirs])
+    assert sorted(r.value for r in written) == [Decimal("5.5"), Decimal("5.5")]
+    page = client.get(url).content.decode()
+    assert "5.5%" in cell_texts(page)
+    assert "saved for every plan that uses it" in page
+
+
+def test_a_result_form_shows_errors_next_to_the_fields(client, world):
+    used_by_both(world)
+    client.force_login(world.performance)
+    url = reverse("library_indicator", args=[world.library_indicator.pk])
+    response = client.post(url, {"result-period": "2025/26", "result-value": ""})
+    texts = assert_error_summary(response.content.decode())
+    assert "Enter the result, or mark it not available." in texts
+    response = client.post(url, {"result-period": "2025/26", "result-value": "4"})
+    texts = assert_error_summary(response.content.decode())
+    assert any("measured quarterly" in t for t in texts)
+    response = client.post(url, {"result-period": "Q9 of never", "result-value": "4"})
+    assert response.status_code == 200
+    assert assert_error_summary(response.content.decode())
+    response = client.post(url, {"result-period": "2025/26 Q1", "result-na": "on"})
+    assert response.status_code == 200
+    assert not LibraryResult.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["lead", "viewer", "outsider"])
+def test_others_may_read_the_page_but_not_enter_results(client, world, who):
+    client.force_login(world.person(who))
+    url = reverse("library_indicator", args=[world.library_indicator.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Enter a result" not in page.content.decode()
+    assert client.post(url, {"result-period": "2025/26 Q1", "result-value": "5"}).status_code == 403
+    assert not LibraryResult.objects.exists()
+
+
+def test_the_page_shows_each_plans_target_and_rag(client, world, django_assert_max_num_queries):
+    ours, theirs = used_by_both(world)
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={Q1: LibraryResultInput(value=Decimal("5.5"))},
+    )
+    Target.objects.create(indicator=ours, period=Q1, value=Decimal("6"))
+    Target.objects.create(indicator=theirs, period=Q1, value=Decimal("4"))
+    client.force_login(world.performance)
+    url = reverse("library_indicator", args=[world.library_indicator.pk])
+    with django_assert_max_num_queries(16):
+        page = client.get(url).content.decode()
+    cells = cell_texts(page)
+    ours_at = cells.index("Safer Streets Partnership")
+    assert cells[ours_at : ours_at + 6] == [
+        "Safer Streets Partnership",
+        "NEET1 in Safer Streets Partnership",
+        "Version 2 (draft) of Safer Streets Partnership's plan",
+        "5.5%",
+        "6.0%",
+        "Green",
+    ]
+    theirs_at = cells.index("Other Partnership")
+    assert cells[theirs_at + 3 : theirs_at + 6] == ["5.5%", "4.0%", "Red"]
+    # The viewer of Safer Streets sees its own row, and only a count of the other.
+    client.force_login(world.viewer)
+    page = client.get(url).content.decode()
+    assert "Other Partnership" not in page
+    assert "Also used by 1 partnership you cannot see." in page
+
+
+def test_the_page_queries_do_not_grow_with_the_plans_using_it(
+    client, world, django_assert_max_num_queries
+):
+    used_by_both(world)
+    from tests.conftest import make_partnership, make_plan
+
+    for n in range(4):
+        partnership = make_partnership(f"Extra {n}", world.council)
+        plan = make_plan(partnership, status="draft")
+        indicator = Indicator.objects.create(
+            partnership=partnership,
+            code=f"E{n}",
+            title="x",
+            library_indicator=world.library_indicator,
+        )
+        objective = plan.objectives.create(ref="O1", title="x")
+        objective.indicators.add(indicator)
+    client.force_login(world.performance)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("library_indicator", args=[world.library_indicator.pk]))
+    assert response.content.decode().count("Not in a plan version") == 0
+
+
+def test_a_member_uses_it_in_the_draft_and_sets_targets(client, world):
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={Q1: LibraryResultInput(value=Decimal("5.5"))},
+    )
+    client.force_login(world.member)
+    url = reverse("library_use", args=[world.draft_objective.pk])
+    form = client.get(url).content.decode()
+    assert "16–17 year olds not in education, employment or training" in form
+    response = client.post(url, {"library_indicator": world.library_indicator.pk, "code": ""})
+    indicator = Indicator.objects.get(library_indicator=world.library_indicator)
+    assert response.status_code == 302
+    assert response.url == reverse("plan_targets", args=[world.draft_plan.pk, indicator.pk])
+    assert (indicator.code, indicator.owner) == ("NEET1", world.member)
+    assert indicator in world.draft_objective.indicators.all()
+    assert indicator.results.get().value == Decimal("5.5")
+    page = client.get(reverse("indicator", args=[indicator.pk])).content.decode()
+    assert "From the council indicator library" in page
+
+
+def test_using_it_twice_says_so_next_to_the_choice(client, world):
+    used_by_both(world)
+    client.force_login(world.lead)
+    response = client.post(
+        reverse("library_use", args=[world.draft_objective.pk]),
+        {"library_indicator": world.library_indicator.pk, "code": "NEET9"},
+    )
+    texts = assert_error_summary(response.content.decode())
+    assert texts == [
+        "Safer Streets Partnership already uses this library indicator, as NEET1: "
+        "link NEET1 to the objective instead."
+    ]
+    response = client.post(reverse("library_use", args=[world.draft_objective.pk]), {})
+    assert assert_error_summary(response.content.decode()) == [
+        "Choose the library indicator the plan will use"
+    ]
+
+
+def test_an_approved_plan_cannot_start_using_it(client, world):
+    client.force_login(world.lead)
+    response = client.post(
+        reverse("library_use", args=[world.objective.pk]),
+        {"library_indicator": world.library_indicator.pk},
+    )
+    assert response.status_code == 409
+    assert not Indicator.objects.filter(library_indicator__isnull=False).exists()
+
+
+def test_the_edit_form_keeps_the_librarys_fields(client, world):
+    ours, _ = used_by_both(world)
+    client.force_login(world.lead)
+    url = reverse("indicator_edit", args=[ours.pk])
+    page = client.get(url).content.decode()
+    assert "is the council library indicator" in page
+    response = client.post(
+        url,
+        {
+            "code": "NEET1",
+            "title": "Our own title",
+            "unit": "count",
+            "decimals": "0",
+            "polarity": "higher",
+            "frequency": "quarterly",
+            "roll_up": "latest",
+            "owner": str(world.member.pk),
+            "tolerance_kind": "percent",
+            "tolerance": "10",
+        },
+    )
+    assert response.status_code == 302
+    ours.refresh_from_db()
+    assert ours.title.startswith("16–17")
+    assert (ours.unit, ours.polarity, ours.tolerance) == ("%", "lower", Decimal("10"))
