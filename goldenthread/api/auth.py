@@ -3,15 +3,14 @@ product's own pages' session (with its CSRF token on writes). A token acts as it
 a read-only token cannot write (403); each token has a limit of requests a minute (429
 with Retry-After). core.services.api_tokens decides whether a token may be used."""
 
-import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from goldenthread.core.models import ApiToken, User
+from goldenthread.core.rate_limits import count_in_window
 from goldenthread.core.services import api_tokens
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -34,17 +33,9 @@ def requests_per_minute() -> int:
 def _count(token: ApiToken) -> None:
     """Count the request against the token's limit for this minute, in the shared cache
     (every app server counts the same requests)."""
-    now = time.time()
-    window = int(now // 60)
-    key = f"gt-api-rate:{token.pk}:{window}"
-    cache.add(key, 0, timeout=90)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=90)
-        used = 1
+    used, left = count_in_window(f"gt-api-rate:{token.pk}", 60, time.time())
     if used > requests_per_minute():
-        raise RateLimited(max(1, math.ceil((window + 1) * 60 - now)))
+        raise RateLimited(max(1, left))
 
 
 class TokenAuth(HttpBearer):

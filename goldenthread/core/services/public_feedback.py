@@ -30,7 +30,6 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -39,6 +38,7 @@ from django.urls import reverse
 from goldenthread.core.access import may_answer_feedback, require_open
 from goldenthread.core.models import Feedback, NotificationKind, Partnership, User
 
+from ..rate_limits import count_in_window
 from . import save_audited
 from .notifications import leads_of, notify
 from .reviews import ANSWER_REFUSAL, answer_feedback
@@ -76,16 +76,8 @@ def _address_key(address: str | None) -> str:
 def _count(kind: str, value: str, now: float) -> tuple[int, int]:
     """Add one to this hour's count for `value` and return (the count, seconds left in
     the hour). Keys hold a hash of the value, not the address."""
-    window = int(now // WINDOW)
     digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    key = f"gt-public-feedback:{kind}:{digest}:{window}"
-    cache.add(key, 0, timeout=WINDOW + 60)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW + 60)
-        used = 1
-    return used, math.ceil((window + 1) * WINDOW - now)
+    return count_in_window(f"gt-public-feedback:{kind}:{digest}", WINDOW, now)
 
 
 def _check_limit(address: str | None, email: str) -> None:
