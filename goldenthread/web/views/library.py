@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
-from goldenthread.core.access import Need, get_objective_for_user
+from goldenthread.core.access import Need, get_objective_for_user, require_performance_team
 from goldenthread.core.library import library_indicators, library_page
 from goldenthread.core.models import LibraryIndicator
 from goldenthread.core.services import library as services
@@ -36,8 +36,7 @@ def get_library_indicator_for_user(request: HttpRequest, pk: int) -> LibraryIndi
 
 
 def require_library_keeper(request: HttpRequest) -> None:
-    if not request.user.is_performance_team:
-        raise PermissionDenied(services.KEEP_LIBRARY)
+    require_performance_team(request.user, refusal=services.KEEP_LIBRARY)
 
 
 @login_required
