@@ -12,8 +12,8 @@ from .models import (
     Indicator,
     LibraryIndicator,
     LibraryResult,
-    Membership,
     Objective,
+    Partnership,
     Plan,
     Result,
     Target,
@@ -68,9 +68,9 @@ class LibraryPage:
 
 def visible_partnership_ids(user: User) -> set[int] | None:
     """The partnerships the person sees; None for the performance team (every one)."""
-    if user.is_performance_team:
+    if user.is_active and user.is_performance_team:
         return None
-    return set(Membership.objects.filter(person=user).values_list("partnership_id", flat=True))
+    return set(Partnership.objects.visible_to(user).values_list("pk", flat=True))
 
 
 def library_page(library_indicator: LibraryIndicator, user: User) -> LibraryPage:
