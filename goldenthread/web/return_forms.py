@@ -165,36 +165,38 @@ class ReturnForm(forms.Form):
             if due.indicator.pk not in editable["indicators"]:
                 continue
             p = f"r_{due.key}_"
-            # GOV.UK advice: text with a numeric keyboard, not type=number.
-            self.fields[p + "value"] = number_field(
-                Result, "value", label=f"Result for {due.period.label}"
-            )
-            if due.indicator.library_indicator_id is not None:
-                # The council library enters it for every plan using it (services.library):
-                # the box shows its figure; the commentary below is the partnership's own.
-                self.fields[p + "value"].help_text = (
-                    "Entered once in the council indicator library by its owner, for every "
-                    "plan that uses it: leave it as it is and explain it below."
+            # A council library indicator's result (figure, availability, note) is entered
+            # once in the library for every plan using it (services.library): the page
+            # shows it as text; the commentary, once there is a result, is the row's own.
+            library = due.indicator.library_indicator_id is not None
+            if not library:
+                # GOV.UK advice: text with a numeric keyboard, not type=number.
+                self.fields[p + "value"] = number_field(
+                    Result, "value", label=f"Result for {due.period.label}"
                 )
-            self.fields[p + "na"] = forms.BooleanField(label="Not available", required=False)
-            self.fields[p + "reason"] = text_field(
-                Result, "not_available_reason", label="Why is it not available?", required=False
-            )
-            self.fields[p + "note"] = text_field(
-                Result,
-                "note",
-                label="Note",
-                required=False,
-                help_text="For example, “provisional”.",
-            )
-            self.fields[p + "commentary"] = text_field(
-                Result,
-                "commentary",
-                label="Commentary",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                help_text="Why the result is where it is. Needed when amber or red.",
-            )
+                self.fields[p + "na"] = forms.BooleanField(label="Not available", required=False)
+                self.fields[p + "reason"] = text_field(
+                    Result,
+                    "not_available_reason",
+                    label="Why is it not available?",
+                    required=False,
+                )
+                self.fields[p + "note"] = text_field(
+                    Result,
+                    "note",
+                    label="Note",
+                    required=False,
+                    help_text="For example, “provisional”.",
+                )
+            if not library or due.result is not None:
+                self.fields[p + "commentary"] = text_field(
+                    Result,
+                    "commentary",
+                    label="Commentary",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="Why the result is where it is. Needed when amber or red.",
+                )
             self.fields[p + "ca_description"] = text_field(
                 CorrectiveAction,
                 "description",
@@ -373,19 +375,33 @@ class ReturnForm(forms.Form):
         results, corrective, actions, reviews = [], [], [], []
         for due in self.contents.results:
             p = f"r_{due.key}_"
-            if p + "value" not in self.fields or p[:-1] in bad:
+            if p + "ca_description" not in self.fields or p[:-1] in bad:
                 continue
-            results.append(
-                ResultInput(
-                    indicator_id=due.indicator.pk,
-                    period=due.period,
-                    value=data.get(p + "value"),
-                    not_available=bool(data.get(p + "na")),
-                    not_available_reason=data.get(p + "reason") or "",
-                    note=data.get(p + "note") or "",
-                    commentary=data.get(p + "commentary") or "",
+            saved = due.result
+            if p + "value" in self.fields:
+                results.append(
+                    ResultInput(
+                        indicator_id=due.indicator.pk,
+                        period=due.period,
+                        value=data.get(p + "value"),
+                        not_available=bool(data.get(p + "na")),
+                        not_available_reason=data.get(p + "reason") or "",
+                        note=data.get(p + "note") or "",
+                        commentary=data.get(p + "commentary") or "",
+                    )
                 )
-            )
+            elif saved is not None:  # the library's result as it stands, our commentary
+                results.append(
+                    ResultInput(
+                        indicator_id=due.indicator.pk,
+                        period=due.period,
+                        value=saved.value,
+                        not_available=saved.not_available,
+                        not_available_reason=saved.not_available_reason,
+                        note=saved.note,
+                        commentary=data.get(p + "commentary") or "",
+                    )
+                )
             owner = data.get(p + "ca_owner")
             corrective.append(
                 CorrectiveInput(
@@ -495,7 +511,7 @@ def initial_data(contents: ReturnContents, form_fields) -> dict[str, str]:
     data: dict[str, str] = {"version": str(contents.ret.version)}
     for due in contents.results:
         p = f"r_{due.key}_"
-        if p + "value" not in form_fields:
+        if p + "ca_description" not in form_fields:
             continue
         r = due.result
         if r is not None:

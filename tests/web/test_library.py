@@ -316,3 +316,38 @@ def test_the_edit_form_keeps_the_librarys_fields(client, world):
     ours.refresh_from_db()
     assert ours.title.startswith("16–17")
     assert (ours.unit, ours.polarity, ours.tolerance) == ("%", "lower", Decimal("10"))
+
+
+def test_the_return_shows_the_librarys_result_as_text_and_takes_commentary(client, world):
+    """On the return page a library indicator's row has no boxes for the figure: it is
+    shown, with where it is entered; the partnership writes its own commentary once the
+    library has a result, and saving leaves the library's figure as it is."""
+    from tests.core.test_library import Q3, approve_with_targets, enter
+    from tests.web.test_returns import key, page_data
+
+    ours, theirs = used_by_both(world)
+    approve_with_targets(world.draft_plan, ours, world.lead, {"2025/26 Q3": "6.0"})
+    client.force_login(world.member)
+    url = reverse("return_detail", args=[world.ret.pk])
+    page = client.get(url)
+    body = page.content.decode()
+    row = key(ours, Q3)
+    assert f'name="{row}value"' not in body and f'name="{row}commentary"' not in body
+    assert f'name="{row}ca_description"' in body
+    assert "It has not been entered there yet." in body
+    assert f'href="{world.library_indicator.get_absolute_url()}"' in body
+
+    enter(world, Q3, "5.5", note="Provisional")
+    data = page_data(client, world.ret)
+    assert f"{row}value" not in data and f"{row}note" not in data
+    # A figure posted for it anyway is not a field of the form: nothing takes it.
+    data |= {f"{row}value": "1", f"{row}commentary": "Up since the summer term."}
+    assert client.post(url, data).status_code == 302
+    ours_result = Result.objects.get(indicator=ours, period=Q3)
+    assert (ours_result.value, ours_result.note) == (Decimal("5.5"), "Provisional")
+    assert ours_result.commentary == "Up since the summer term."
+    assert ours_result.history.first().history_user == world.member
+    assert Result.objects.get(indicator=theirs, period=Q3).commentary == ""
+    assert LibraryResult.objects.get().value == Decimal("5.5")
+    body = client.get(url).content.decode()
+    assert "the commentary is this partnership's own" in body
