@@ -1,11 +1,13 @@
 """The admin is where the performance team (and the council's system administrators)
 keep organisations, people, memberships and strategic plans. It is not a second way round
 the product's rules: the plan tree, indicators, targets and results are read only here
-(with their history, from django-simple-history), because they change only through the
-product's pages, whose services check every rule (approving a plan, locking a signed-off
-quarter); publishing and closing a partnership are the product's too; only a superuser
-grants admin rights (core.access.may_grant_admin_rights); and deleting a partnership with
-a record to keep is refused (core.models.deletion), with "close it instead".
+(with their history, from django-simple-history), as are partners' profiles and
+sign-ups, contributions from outside and health checks (never their answers), because
+they change only through the product's pages, whose services check every rule
+(approving a plan, locking a signed-off quarter); publishing and closing a partnership
+are the product's too; only a superuser grants admin rights
+(core.access.may_grant_admin_rights); and deleting a partnership with a record to keep
+is refused (core.models.deletion), with "close it instead".
 
 Accessibility (WCAG 2.2 AA, checked by axe-core in tests/browser/test_admin.py): inlines
 are stacked, so every field has its own label (the tabular layout labels columns only);
@@ -26,6 +28,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .access import may_change_person, may_grant_admin_rights
 from .models import (
     Action,
+    HealthCheck,
     Indicator,
     LibraryIndicator,
     LibraryResult,
@@ -33,8 +36,12 @@ from .models import (
     Objective,
     Organisation,
     Outcome,
+    OutsideContribution,
+    PartnerDecisionDate,
+    PartnerProfile,
     Partnership,
     Plan,
+    PlanSignUp,
     Result,
     Risk,
     StrategicPlan,
@@ -273,6 +280,49 @@ class LibraryIndicatorAdmin(ReadOnlyAdmin):
     list_display = ("code", "title", "frequency", "polarity", "owner")
     search_fields = ("code", "title", "metric_reference")
     inlines = [LibraryResultInline]
+
+
+class PartnerDecisionDateInline(ReadOnlyInline):
+    model = PartnerDecisionDate
+    fields = ("date", "what")
+
+
+@admin.register(PartnerProfile)
+class PartnerProfileAdmin(ReadOnlyAdmin):
+    """Read only, with its history: kept by the partnership's leads and the partner's own
+    representatives on the partnership's pages (services.partners)."""
+
+    list_display = ("organisation", "partnership", "capacity_year", "max_actions")
+    list_filter = ("partnership",)
+    inlines = [PartnerDecisionDateInline]
+
+
+@admin.register(PlanSignUp)
+class PlanSignUpAdmin(ReadOnlyAdmin):
+    """Each partner organisation's answer to an approved plan: given only by its own
+    representatives, on the plan's page (services.partners)."""
+
+    list_display = ("organisation", "plan", "state", "signed_by", "signed_at")
+    list_filter = ("state", "plan__partnership")
+    readonly_fields = ("signed_at",)
+
+
+@admin.register(OutsideContribution)
+class OutsideContributionAdmin(ReadOnlyAdmin):
+    list_display = ("organisation_name", "kind", "objective", "year", "amount")
+    list_filter = ("kind", "objective__plan__partnership")
+    search_fields = ("organisation_name", "description")
+
+
+@admin.register(HealthCheck)
+class HealthCheckAdmin(ReadOnlyAdmin):
+    """The checks themselves only. Their answers are not shown here at all: an anonymous
+    answer must not be tied to a person, nor shown before the check closes with enough
+    answers (core.health_check), and one row at a time could do both."""
+
+    list_display = ("partnership", "year", "state", "opens_on", "closes_on", "anonymous")
+    list_filter = ("state", "partnership")
+    readonly_fields = ("closed_at",)
 
 
 # django-allauth's own models (sign-in e-mail addresses, organisations' sign-in links,

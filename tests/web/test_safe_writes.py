@@ -10,6 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import time_machine
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import ProtectedError
@@ -437,6 +438,55 @@ def test_plans_results_and_targets_are_read_only_in_the_admin(client, world, sta
     )
     assert Result.objects.filter(pk=result.pk).exists()
     assert client.get(reverse("admin:core_plan_history", args=[world.plan.pk])).status_code == 200
+
+
+def test_partners_sign_ups_contributions_and_health_checks_are_read_only_in_the_admin(
+    client, world, staff
+):
+    """Kept on the partnership's pages (services.partners, services.health_checks), shown
+    in the admin with their history; a health check's answers are not shown there."""
+    from goldenthread.core.models import HealthCheckAnswer, PlanSignUp
+    from goldenthread.core.services import partners
+    from tests.core.test_health_check import DURING, answered_by, opened, scores
+    from tests.core.test_partners import _profile, contribution
+
+    sign_up = partners.sign_up_to_plan(
+        plan=world.plan, organisation=world.police, state="agreed", by=world.member
+    )
+    profile = _profile(world, world.police, max_actions=3)
+    partners.add_decision_date(
+        profile=profile, by=world.lead, date=datetime.date(2026, 3, 1), what="Budget set"
+    )
+    given = contribution(world)
+    check = opened(world)
+    answered_by(world, check, [(world.member, scores(4))], today=DURING)
+    client.force_login(staff)
+    for name, obj in [
+        ("plansignup", sign_up),
+        ("partnerprofile", profile),
+        ("outsidecontribution", given),
+        ("healthcheck", check),
+    ]:
+        assert client.get(reverse(f"admin:core_{name}_changelist")).status_code == 200
+        page = client.get(reverse(f"admin:core_{name}_change", args=[obj.pk]))
+        assert page.status_code == 200
+        assert client.get(reverse(f"admin:core_{name}_add")).status_code == 403
+        delete = reverse(f"admin:core_{name}_delete", args=[obj.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+        assert client.get(reverse(f"admin:core_{name}_history", args=[obj.pk])).status_code == 200
+    assert (
+        "Budget set"
+        in client.get(
+            reverse("admin:core_partnerprofile_change", args=[profile.pk])
+        ).content.decode()
+    )
+    url = reverse("admin:core_plansignup_change", args=[sign_up.pk])
+    client.post(url, {"state": "concern", "comment": "Sneaked in"})
+    assert PlanSignUp.objects.get(pk=sign_up.pk).state == "agreed"
+    assert HealthCheckAnswer.objects.exists()
+    assert not admin.site.is_registered(HealthCheckAnswer)
+    body = client.get(reverse("admin:core_healthcheck_change", args=[check.pk])).content
+    assert b"respondent" not in body.lower()
 
 
 # --- 8. deleting never takes the record -------------------------------------------------
