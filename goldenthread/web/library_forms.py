@@ -126,3 +126,40 @@ class UseLibraryIndicatorForm(forms.Form):
         if fixed_owner is not None:
             self.fields["owner"].initial = fixed_owner.pk
             self.fields["owner"].disabled = True
+
+
+class LinkToLibraryForm(forms.Form):
+    """Which library indicator a partnership's own copy of a measure is linked to, and,
+    once the page has shown the results that differ, the confirmation that the library's
+    replace them."""
+
+    library_indicator = forms.ModelChoiceField(
+        queryset=LibraryIndicator.objects.none(),
+        label="Council library indicator",
+        empty_label="Choose an indicator",
+        error_messages={
+            "required": "Choose the library indicator to link it to",
+            "invalid_choice": "Choose one of the library indicators offered",
+        },
+    )
+    replace_differing = forms.BooleanField(
+        required=False, label="Replace these results with the library's"
+    )
+    # The library indicator whose differing results the page showed: a confirmation
+    # counts only for those, not for another indicator chosen since.
+    shown_for = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, offered: list[LibraryIndicator], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library_indicator"].queryset = LibraryIndicator.objects.filter(
+            pk__in=[li.pk for li in offered]
+        ).order_by("title", "code")
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("library_indicator")
+        if data.get("replace_differing") and (
+            chosen is None or data.get("shown_for") != str(chosen.pk)
+        ):
+            data["replace_differing"] = False
+        return data

@@ -131,3 +131,81 @@ def test_one_library_indicator_two_partnerships_one_result(page: Page, live_serv
         expect(page.locator("#library-note")).to_contain_text("council indicator library")
         expect(page.locator("#history-table")).to_contain_text("10.9%")
         assert_no_axe_violations(page)
+
+
+def test_a_lead_links_the_partnerships_own_copy_and_stops_using_it(page: Page, live_server, demo):
+    """Community Safety's own reoffending measure (CS03) is linked to the council's: the
+    page lists the result that differs and asks before the library's replaces it; then the
+    lead stops using it again. axe-core on each page, with and without errors."""
+    from decimal import Decimal
+
+    from goldenthread.core.models import Result
+    from goldenthread.core.services.library import (
+        LibraryResultInput,
+        create_library_indicator,
+        record_library_results,
+    )
+
+    base = live_server.url
+    safety = draft_of("Community Safety Partnership")
+    ours = safety.partnership.indicators.get(code="CS03")
+    own = {r.period: r for r in ours.results.exclude(value=None)}
+    same, differs = sorted(own)[-2:]
+    performance = User.objects.get(username="performance")
+    library = create_library_indicator(
+        by=performance,
+        code="REOFF",
+        title="Proven reoffending rate",
+        source="Ministry of Justice",
+        unit="%",
+        decimals=1,
+        polarity=ours.polarity,
+        frequency=ours.frequency,
+    )
+    record_library_results(
+        library_indicator=library,
+        by=performance,
+        results={
+            same: LibraryResultInput(value=own[same].value, note=own[same].note),
+            differs: LibraryResultInput(value=own[differs].value + Decimal("0.3")),
+        },
+    )
+
+    sign_in(page, base, "lead")
+    page.goto(f"{base}/indicators/{ours.pk}/edit/")
+    page.get_by_role("link", name="link to a council library indicator").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Link CS03 to a council library indicator"
+    )
+    assert_no_axe_violations(page)
+    page.get_by_label("Council library indicator").select_option(label=str(library))
+    page.get_by_role("button", name="Link CS03").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("differs from REOFF's")
+    expect(page.locator("#differences-table")).to_contain_text(differs.label)
+    assert_no_axe_violations(page)
+    assert Indicator.objects.get(pk=ours.pk).library_indicator_id is None
+    page.get_by_label("Replace these results with the library's").check()
+    page.get_by_role("button", name="Link CS03").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "CS03 now uses the council library indicator REOFF"
+    )
+    assert_no_axe_violations(page)
+    ours.refresh_from_db()
+    assert (ours.library_indicator, ours.title) == (library, "Proven reoffending rate")
+    replaced = Result.objects.get(indicator=ours, period=differs)
+    assert replaced.value == own[differs].value + Decimal("0.3")
+    assert replaced.commentary == own[differs].commentary
+    assert replaced.history.first().history_user.username == "lead"
+
+    page.goto(f"{base}/indicators/{ours.pk}/edit/")
+    page.get_by_role("button", name="Stop using the library indicator").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stop using the library")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Stop using REOFF").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "CS03 no longer uses the council library indicator REOFF"
+    )
+    assert_no_axe_violations(page)
+    ours.refresh_from_db()
+    assert ours.library_indicator is None
+    assert ours.title == "Proven reoffending rate"  # kept, now its own

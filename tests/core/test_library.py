@@ -23,7 +23,11 @@ from goldenthread.core.services.history import PastResult, record_past_results
 from goldenthread.core.services.library import (
     LibraryResultInput,
     create_library_indicator,
+    differing_results,
+    link_to_library,
+    measured_differently,
     record_library_results,
+    stop_using_library,
     update_library_indicator,
     use_library_indicator,
 )
@@ -461,3 +465,322 @@ def test_the_list_searches_and_counts_partnerships(world):
     ]
     assert [li.code for li in library_indicators("smoking")] == ["SMK1"]
     assert [li.code for li in library_indicators("3356")] == ["NEET1"]
+
+
+# --- linking a partnership's own copy to the library, and stopping ----------------------
+
+LAST_YEAR_Q3 = Period.parse("2024/25 Q3")
+
+
+def own_copy(world):
+    """SS01, the partnership's own copy of the measure, set to be measured as NEET1 is
+    (%, one decimal place, lower is better, quarterly). It is in the draft and the approved
+    plan, owned by the member, with results 98 (2024/25 Q3), 103 (Q2) and 101 (Q3)."""
+    Indicator.objects.filter(pk=world.indicator.pk).update(
+        unit="%",
+        decimals=1,
+        polarity="lower",
+        baseline=Decimal("99"),
+        tolerance=Decimal("7"),
+        definition="Our own words",
+    )
+    return Indicator.objects.get(pk=world.indicator.pk)
+
+
+def in_library(world, results):
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={period: LibraryResultInput(value=Decimal(v)) for period, v in results.items()},
+    )
+
+
+def test_linking_keeps_the_copy_and_takes_the_librarys_definition(world):
+    ours = own_copy(world)
+    targets = sorted(ours.targets.values_list("period", "value"))
+    # The library agrees on two periods, has Q1 that the copy lacks, and lacks Q3.
+    in_library(world, {LAST_YEAR_Q3: "98", Q1: "5.5", Q2: "103"})
+    assert differing_results(ours, world.library_indicator) == []
+    linked = link_to_library(
+        indicator=ours, library_indicator=world.library_indicator, by=world.member
+    )
+    linked.refresh_from_db()
+    assert linked.library_indicator == world.library_indicator
+    assert linked.title == "16–17 year olds not in education, employment or training"
+    assert linked.definition == ""  # the library's, which has none yet
+    assert linked.data_source == "Department for Education, NCCIS; LG Inform metric 3356"
+    assert (linked.code, linked.owner, linked.baseline, linked.tolerance) == (
+        "SS01",
+        world.member,
+        Decimal("99"),
+        Decimal("7"),
+    )
+    assert sorted(linked.targets.values_list("period", "value")) == targets
+    entry = linked.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (
+        world.member,
+        "Linked to the council library (NEET1)",
+    )
+    values = {r.period: r.value for r in linked.results.all()}
+    assert values == {
+        LAST_YEAR_Q3: Decimal("98"),
+        Q1: Decimal("5.5"),
+        Q2: Decimal("103"),
+        Q3: Decimal("101"),  # the library has none: the copy keeps its own
+    }
+    copied = Result.objects.get(indicator=linked, period=Q1)
+    assert copied.entered_by == world.member
+    assert [h.history_change_reason for h in copied.history.all()] == [
+        "Copied from the council library (NEET1)"
+    ]
+    assert Result.objects.get(indicator=linked, period=Q2).history.count() == 1  # untouched
+    # From now on the library writes its results, and the return may not.
+    in_library(world, {Q3: "4.5"})
+    assert Result.objects.get(indicator=linked, period=Q3).value == Decimal("4.5")
+    with pytest.raises(ValidationError, match="entered once in the library"):
+        record_results(
+            ret=world.ret,
+            by=world.lead,
+            results=[ResultInput(indicator_id=linked.pk, period=Q3, value=Decimal("3"))],
+        )
+
+
+def test_linking_needs_the_same_measurement(world):
+    ours = world.indicator  # a count, no decimal places, higher is better
+    with pytest.raises(ValidationError) as error:
+        link_to_library(indicator=ours, library_indicator=world.library_indicator, by=world.lead)
+    assert error.value.message_dict["library_indicator"] == [
+        "NEET1 is measured in %, SS01 in plain numbers.",
+        "NEET1 is shown to 1 decimal place, SS01 to 0.",
+        "For NEET1: lower is better; for SS01: higher is better.",
+        "Only an indicator measured the same way as NEET1 can be linked to it.",
+    ]
+    annual = Indicator(code="A1", unit="%", decimals=1, polarity="lower", frequency="annual")
+    assert measured_differently(annual, world.library_indicator) == [
+        "NEET1 is measured quarterly, A1 annually."
+    ]
+    ours.refresh_from_db()
+    assert ours.library_indicator is None
+    assert ours.history.count() == 1  # its creation alone
+
+
+def test_differing_results_are_refused_then_replaced_on_confirmation(world):
+    ours = own_copy(world)
+    Result.objects.filter(indicator=ours, period=Q2).update(commentary="Our reasons")
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={Q2: LibraryResultInput(value=Decimal("5.5"), note="Provisional")},
+    )
+    with pytest.raises(ValidationError) as error:
+        link_to_library(indicator=ours, library_indicator=world.library_indicator, by=world.lead)
+    assert error.value.message_dict["replace_differing"] == [
+        "1 result of SS01 differs from NEET1's in the library: 2025/26 Q2 (SS01 103.0%, "
+        "NEET1 5.5%, note “Provisional”). Confirm that the library's replace them, or link "
+        "another indicator."
+    ]
+    ours.refresh_from_db()
+    assert ours.library_indicator is None
+    assert Result.objects.get(indicator=ours, period=Q2).value == Decimal("103")
+    assert [
+        (d.period, d.ours, d.library) for d in differing_results(ours, world.library_indicator)
+    ] == [(Q2, "103.0%", "5.5%, note “Provisional”")]
+
+    link_to_library(
+        indicator=ours,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+        replace_differing=True,
+    )
+    result = Result.objects.get(indicator=ours, period=Q2)
+    assert (result.value, result.note, result.commentary) == (
+        Decimal("5.5"),
+        "Provisional",
+        "Our reasons",
+    )
+    entry = result.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (
+        world.lead,
+        "Replaced by the council library's result on linking (NEET1)",
+    )
+    assert entry.prev_record.value == Decimal("103")
+    assert Result.objects.get(indicator=ours, period=Q3).value == Decimal("101")
+
+
+def test_a_result_not_available_differs_from_a_figure(world):
+    ours = own_copy(world)
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={Q3: LibraryResultInput(None, True, "Survey not run")},
+    )
+    assert [(d.ours, d.library) for d in differing_results(ours, world.library_indicator)] == [
+        ("101.0%", "not available (Survey not run)")
+    ]
+
+
+def test_a_signed_off_period_never_changes(world):
+    ours = own_copy(world)
+    in_library(world, {Q3: "5.5"})
+    Return.objects.filter(pk=world.ret.pk).update(status=Return.Status.SIGNED_OFF)
+    with pytest.raises(ValidationError) as error:
+        link_to_library(
+            indicator=ours,
+            library_indicator=world.library_indicator,
+            by=world.lead,
+            replace_differing=True,
+        )
+    assert error.value.message_dict["period"] == [
+        "2025/26 Q3: the signed-off return of Safer Streets Partnership reports SS01 "
+        "101.0%, and NEET1's is 5.5%, so linking would change a locked result. The "
+        "performance team can reopen that return."
+    ]
+    # Nor is a result the return reported without added.
+    Result.objects.filter(indicator=ours, period=Q3).delete()
+    with pytest.raises(ValidationError) as error:
+        link_to_library(indicator=ours, library_indicator=world.library_indicator, by=world.lead)
+    assert "reports no result of SS01, and NEET1 has 5.5%" in error.value.message_dict["period"][0]
+    ours.refresh_from_db()
+    assert ours.library_indicator is None
+    assert not ours.results.filter(period=Q3).exists()
+    # A signed-off period where both agree changes nothing, so linking goes ahead.
+    Result.objects.create(indicator=ours, period=Q3, value=Decimal("5.5"))
+    link_to_library(indicator=ours, library_indicator=world.library_indicator, by=world.lead)
+    assert Result.objects.get(indicator=ours, period=Q3).history.count() == 1  # its creation
+
+
+def test_an_indicator_already_linked_or_a_library_indicator_already_used_is_refused(world):
+    ours = own_copy(world)
+    used = use_library_indicator(
+        plan=world.draft_plan,
+        objective=world.draft_objective,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+        code="NEET1",
+    )
+    with pytest.raises(ValidationError) as error:
+        link_to_library(indicator=ours, library_indicator=world.library_indicator, by=world.lead)
+    assert error.value.message_dict["library_indicator"] == [
+        "Safer Streets Partnership already uses NEET1, as NEET1: a partnership uses each "
+        "library indicator once. Use NEET1 in the plan instead of SS01."
+    ]
+    with pytest.raises(ValidationError) as error:
+        link_to_library(indicator=used, library_indicator=world.library_indicator, by=world.lead)
+    assert error.value.message_dict["library_indicator"] == [
+        "NEET1 already uses the council library indicator NEET1."
+    ]
+    other = create_library_indicator(
+        by=world.performance, code="NEET2", title="Another", unit="%", decimals=1, polarity="lower"
+    )
+    with pytest.raises(ValidationError) as error:
+        link_to_library(indicator=used, library_indicator=other, by=world.lead)
+    assert error.value.message_dict["library_indicator"] == [
+        "NEET1 already uses the council library indicator NEET1. Stop using NEET1 first to "
+        "link NEET1 to NEET2."
+    ]
+    ours.refresh_from_db()
+    assert ours.library_indicator is None
+
+
+def test_linking_and_stopping_need_a_draft_that_uses_it(world):
+    ours = own_copy(world)
+    world.draft_objective.indicators.remove(ours)  # only the approved version uses it now
+    with pytest.raises(ValidationError, match="SS01 is in no draft of Safer Streets"):
+        link_to_library(indicator=ours, library_indicator=world.library_indicator, by=world.lead)
+    outside = use_library_indicator(
+        plan=world.draft_plan,
+        objective=None,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+    )
+    with pytest.raises(ValidationError, match="NEET1 is in no draft"):
+        stop_using_library(indicator=outside, by=world.lead)
+    outside.refresh_from_db()
+    assert outside.library_indicator == world.library_indicator
+    with pytest.raises(ValidationError, match="does not use a council library indicator"):
+        stop_using_library(indicator=world.indicator, by=world.lead)
+
+
+def test_a_closed_partnership_neither_links_nor_stops(world):
+    ours = own_copy(world)
+    used = use_library_indicator(
+        plan=world.draft_plan,
+        objective=world.draft_objective,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+    )
+    world.partnership.closed_on, world.partnership.closed_reason = TODAY, "Merged"
+    world.partnership.save()
+    with pytest.raises(PermissionDenied, match="closed on"):
+        link_to_library(indicator=ours, library_indicator=world.library_indicator, by=world.lead)
+    with pytest.raises(PermissionDenied, match="closed on"):
+        stop_using_library(indicator=used, by=world.lead)
+    used.refresh_from_db()
+    assert used.library_indicator == world.library_indicator
+
+
+@pytest.mark.parametrize("who", ["viewer", "other_member", "outsider", "performance"])
+def test_only_a_lead_or_the_owner_links_or_stops(world, who):
+    ours = own_copy(world)  # owned by the member
+    with pytest.raises(PermissionDenied):
+        link_to_library(
+            indicator=ours, library_indicator=world.library_indicator, by=world.person(who)
+        )
+    ours.refresh_from_db()
+    assert ours.library_indicator is None
+
+
+def test_stopping_keeps_the_results_and_the_partnership_enters_its_own(world):
+    ours, theirs = used_by_both(world)  # ours owned by the member
+    enter(world, Q1, "5.5", note="Provisional")
+    stopped = stop_using_library(indicator=ours, by=world.member)
+    stopped.refresh_from_db()
+    assert stopped.library_indicator is None
+    assert stopped.title == "16–17 year olds not in education, employment or training"
+    assert (stopped.unit, stopped.decimals, stopped.polarity) == ("%", 1, "lower")
+    assert [(r.period, r.value, r.note) for r in stopped.results.all()] == [
+        (Q1, Decimal("5.5"), "Provisional")
+    ]
+    entry = stopped.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (
+        world.member,
+        "Stopped using the council library (NEET1)",
+    )
+    assert entry.prev_record.library_indicator_id == world.library_indicator.pk
+    # The library no longer reaches it: neither its definition nor its results.
+    update_library_indicator(
+        library_indicator=world.library_indicator, by=world.performance, title="Renamed"
+    )
+    enter(world, Q2, "5.0")
+    stopped.refresh_from_db()
+    assert stopped.title.startswith("16–17")
+    assert not stopped.results.filter(period=Q2).exists()
+    assert theirs.results.get(period=Q2).value == Decimal("5.0")
+    # The partnership enters its results itself, and changes its definition.
+    assert (
+        record_results(
+            ret=world.ret,
+            by=world.member,
+            results=[ResultInput(indicator_id=stopped.pk, period=Q3, value=Decimal("4.2"))],
+        )
+        == 1
+    )
+    enter(world, Q3, "5.5")
+    assert Result.objects.get(indicator=stopped, period=Q3).value == Decimal("4.2")
+    update_indicator(indicator=stopped, by=world.lead, title="Our own title")
+    stopped.refresh_from_db()
+    assert stopped.title == "Our own title"
+    # It may be linked again, with the library's results for what it lacks.
+    link_to_library(
+        indicator=stopped,
+        library_indicator=world.library_indicator,
+        by=world.member,
+        replace_differing=True,
+    )
+    stopped.refresh_from_db()
+    assert stopped.title == "Renamed"
+    assert {r.period: r.value for r in stopped.results.all()} == {
+        Q1: Decimal("5.5"),
+        Q2: Decimal("5.0"),
+        Q3: Decimal("5.5"),
+    }

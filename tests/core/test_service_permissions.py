@@ -910,6 +910,40 @@ REFUSALS: dict[str, list[Refusal]] = {
             ),
         )
     ],
+    "library.link_to_library": [
+        R(
+            "viewer",
+            "viewers do not change a plan's indicators",
+            lambda w: dict(indicator=w.indicator, library_indicator=w.library_indicator),
+        ),
+        R(
+            "other_member",
+            "a member links only an indicator they own",
+            lambda w: dict(indicator=w.indicator, library_indicator=w.library_indicator),
+        ),
+        R(
+            "performance",
+            "the performance team does not write a partnership's plan",
+            lambda w: dict(indicator=w.indicator, library_indicator=w.library_indicator),
+        ),
+    ],
+    "library.stop_using_library": [
+        R(
+            "viewer",
+            "viewers do not change a plan's indicators",
+            lambda w: dict(indicator=w.indicator),
+        ),
+        R(
+            "other_member",
+            "a member stops using the library only for an indicator they own",
+            lambda w: dict(indicator=w.indicator),
+        ),
+        R(
+            "lead",
+            "a closed partnership's record is kept as it was",
+            lambda w: dict(indicator=w.indicator if closed(w) else None),
+        ),
+    ],
     # --- shared direction (issue 17): signing up, partner profiles, outside contributions ---
     "partners.sign_up_to_plan": [
         R(

@@ -3,6 +3,7 @@ indicator's page with its results and every plan using it, the forms to add and 
 one, entering a result, and a draft plan starting to use one — errors next to the field,
 the database and history checked after each write, query counts that do not grow."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,7 @@ from goldenthread.core.services.library import (
 )
 from goldenthread.rules import Period
 from tests.conftest import cell_texts
-from tests.core.test_library import other_draft
+from tests.core.test_library import other_draft, own_copy
 from tests.web.error_summary import assert_error_summary
 
 Q1 = Period.parse("2025/26 Q1")
@@ -351,3 +352,223 @@ def test_the_return_shows_the_librarys_result_as_text_and_takes_commentary(clien
     assert LibraryResult.objects.get().value == Decimal("5.5")
     body = client.get(url).content.decode()
     assert "the commentary is this partnership's own" in body
+
+
+# --- linking a partnership's own copy to the library, and stopping ----------------------
+
+Q2 = Period.parse("2025/26 Q2")
+
+
+def test_the_edit_page_offers_linking_and_stopping_while_a_draft_uses_it(client, world):
+    ours = own_copy(world)
+    client.force_login(world.member)
+    page = client.get(reverse("indicator_edit", args=[ours.pk])).content.decode()
+    assert f'href="{reverse("library_link", args=[ours.pk])}"' in page
+    assert page.count("link to a council library indicator") == 1
+    assert reverse("library_stop", args=[ours.pk]) not in page
+    used = use_library_indicator(
+        plan=world.draft_plan,
+        objective=world.draft_objective,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+        owner=world.member,
+    )
+    page = client.get(reverse("indicator_edit", args=[used.pk])).content.decode()
+    assert f'href="{reverse("library_stop", args=[used.pk])}"' in page
+    assert "Stop using the library indicator" in page
+    # Only the approved version uses it: neither is offered, and the pages say why.
+    world.draft_objective.indicators.remove(ours)
+    page = client.get(reverse("indicator_edit", args=[ours.pk])).content.decode()
+    assert reverse("library_link", args=[ours.pk]) not in page
+    response = client.get(reverse("library_link", args=[ours.pk]))
+    assert response.status_code == 409
+    assert "SS01 is in no draft of Safer Streets Partnership's plan" in response.content.decode()
+
+
+def test_linking_shows_the_differing_results_and_needs_the_confirmation(client, world):
+    ours = own_copy(world)
+    Result.objects.filter(indicator=ours, period=Q2).update(commentary="Our reasons")
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={
+            Q1: LibraryResultInput(value=Decimal("5.5")),
+            Q2: LibraryResultInput(value=Decimal("4.8"), note="Provisional"),
+        },
+    )
+    create_library_indicator(
+        by=world.performance, code="SMK1", title="Smoking prevalence", frequency="annual"
+    )
+    client.force_login(world.member)
+    url = reverse("library_link", args=[ours.pk])
+    page = client.get(url).content.decode()
+    assert f'<option value="{world.library_indicator.pk}">NEET1 16–17' in page
+    assert "SMK1 Smoking prevalence</a>: SMK1 is measured in plain numbers, SS01 in %." in page
+    assert "SMK1 is measured annually, SS01 quarterly." in page
+    assert '<option value="' + str(LibraryIndicator.objects.get(code="SMK1").pk) not in page
+
+    # The first try shows what differs, and asks to confirm.
+    chosen = {"library_indicator": str(world.library_indicator.pk)}
+    response = client.post(url, chosen)
+    assert response.status_code == 200
+    page = response.content.decode()
+    texts = assert_error_summary(page)
+    assert texts == [
+        "1 result of SS01 differs from NEET1's in the library: 2025/26 Q2 (SS01 103.0%, "
+        "NEET1 4.8%, note “Provisional”). Confirm that the library's replace them, or link "
+        "another indicator."
+    ]
+    cells = cell_texts(page)
+    assert cells[cells.index("2025/26 Q2") :][:3] == [
+        "2025/26 Q2",
+        "103.0%",
+        "4.8%, note “Provisional”",
+    ]
+    assert 'name="replace_differing"' in page
+    assert f'name="shown_for" value="{world.library_indicator.pk}"' in page
+    ours.refresh_from_db()
+    assert ours.library_indicator is None
+    # A box ticked without the table having been shown for that indicator does not count.
+    response = client.post(url, {**chosen, "replace_differing": "on"})
+    assert response.status_code == 200
+    assert not Indicator.objects.filter(pk=ours.pk, library_indicator__isnull=False).exists()
+
+    response = client.post(
+        url, {**chosen, "replace_differing": "on", "shown_for": str(world.library_indicator.pk)}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("indicator", args=[ours.pk])
+    ours.refresh_from_db()
+    assert ours.library_indicator == world.library_indicator
+    assert ours.title == "16–17 year olds not in education, employment or training"
+    assert ours.history.first().history_change_reason == "Linked to the council library (NEET1)"
+    assert ours.history.first().history_user == world.member
+    values = {r.period: (r.value, r.commentary) for r in ours.results.all()}
+    assert values[Q1] == (Decimal("5.5"), "")
+    assert values[Q2] == (Decimal("4.8"), "Our reasons")
+    q2 = Result.objects.get(indicator=ours, period=Q2)
+    assert q2.history.first().history_change_reason == (
+        "Replaced by the council library's result on linking (NEET1)"
+    )
+    page = html.unescape(client.get(response.url).content.decode())
+    assert "SS01 now uses the council library indicator NEET1" in page
+    assert "(1 result replaced by the library's)." in page
+    assert "From the council indicator library" in page
+
+
+def test_linking_without_differences_needs_no_confirmation(client, world):
+    ours = own_copy(world)
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={Q2: LibraryResultInput(value=Decimal("103"))},
+    )
+    client.force_login(world.lead)
+    response = client.post(
+        reverse("library_link", args=[ours.pk]),
+        {"library_indicator": str(world.library_indicator.pk)},
+    )
+    assert response.status_code == 302
+    assert Indicator.objects.get(pk=ours.pk).library_indicator == world.library_indicator
+
+
+def test_linking_shows_errors_next_to_the_field(client, world):
+    ours = own_copy(world)
+    assert world.library_indicator.code == "NEET1"
+    smk = create_library_indicator(by=world.performance, code="SMK1", title="Smoking")
+    client.force_login(world.member)
+    url = reverse("library_link", args=[ours.pk])
+    response = client.post(url, {})
+    page = response.content.decode()
+    assert assert_error_summary(page) == ["Choose the library indicator to link it to"]
+    assert 'id="id_library_indicator_group"' in page
+    assert "govuk-form-group--error" in page
+    # One not offered (measured otherwise), or nonsense, is refused there too: no 500.
+    for hostile in (str(smk.pk), "nonsense", "99999999999999999999"):
+        response = client.post(url, {"library_indicator": hostile, "shown_for": "x"})
+        assert response.status_code == 200
+        texts = assert_error_summary(response.content.decode())
+        assert any("Choose one of the library indicators offered" in t for t in texts), texts
+    response = client.post(url, {"library_indicator": "1\x00"})
+    assert response.status_code == 200
+    assert assert_error_summary(response.content.decode()) == ["Null characters are not allowed."]
+    # The partnership already uses NEET1: it is not offered, and the page says why.
+    use_library_indicator(
+        plan=world.draft_plan,
+        objective=None,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+        code="NEET1",
+    )
+    page = client.get(url).content.decode()
+    assert "Safer Streets Partnership already uses it, as NEET1." in page
+    assert "No council library indicator can be linked to SS01." in page
+    response = client.post(url, {"library_indicator": str(world.library_indicator.pk)})
+    assert response.status_code == 200
+    assert "govuk-error-summary" not in response.content.decode()
+    assert Indicator.objects.get(pk=ours.pk).library_indicator is None
+
+
+def test_stopping_asks_first_then_keeps_the_results(client, world):
+    used = use_library_indicator(
+        plan=world.draft_plan,
+        objective=world.draft_objective,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+        owner=world.member,
+    )
+    record_library_results(
+        library_indicator=world.library_indicator,
+        by=world.member,
+        results={Q1: LibraryResultInput(value=Decimal("5.5"))},
+    )
+    client.force_login(world.member)
+    url = reverse("library_stop", args=[used.pk])
+    page = client.get(url).content.decode()
+    assert "Stop using the library indicator NEET1 for NEET1?" in page
+    assert "keeps its definition, targets and every result it has" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    used.refresh_from_db()
+    assert used.library_indicator == world.library_indicator  # a GET changes nothing
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response.url == reverse("indicator", args=[used.pk])
+    used.refresh_from_db()
+    assert used.library_indicator is None
+    assert used.results.get().value == Decimal("5.5")
+    entry = used.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (
+        world.member,
+        "Stopped using the council library (NEET1)",
+    )
+    page = client.get(response.url).content.decode()
+    assert "NEET1 no longer uses the council library indicator NEET1" in page
+    assert "From the council indicator library" not in page
+    # Now the page says it keeps its own, and offers to link it again.
+    page = client.get(url).content.decode()
+    assert "does not use the council library" in page
+    assert reverse("library_link", args=[used.pk]) in page
+
+
+@pytest.mark.parametrize("who", ["viewer", "other_member", "outsider", "performance"])
+def test_only_a_lead_or_the_owner_links_or_stops(client, world, who):
+    ours = own_copy(world)
+    used = use_library_indicator(
+        plan=world.draft_plan,
+        objective=world.draft_objective,
+        library_indicator=world.library_indicator,
+        by=world.lead,
+        owner=world.member,
+    )
+    client.force_login(world.person(who))
+    expected = (404,) if who == "outsider" else (403,)
+    link = reverse("library_link", args=[ours.pk])
+    stop = reverse("library_stop", args=[used.pk])
+    assert client.get(link).status_code in expected
+    assert client.post(link, {"library_indicator": world.library_indicator.pk}).status_code in (
+        expected
+    )
+    assert client.get(stop).status_code in expected
+    assert client.post(stop).status_code in expected
+    assert Indicator.objects.get(pk=ours.pk).library_indicator is None
+    assert Indicator.objects.get(pk=used.pk).library_indicator == world.library_indicator

@@ -21,6 +21,16 @@ the result is where it is, for its target) stays its own, written in its return.
 
 A closed partnership's record is kept as it was: its linked indicators are neither
 changed by the library nor sent new results.
+
+Councils arrive with each partnership keeping its own copy of a measure. While a draft of
+its plan uses that copy, the partnership may link it to the library indicator
+(`link_to_library`): it keeps its code, owner, baseline, tolerance, targets and history,
+takes the library's title, definition, roll-up and source, and from then on its results
+come from the library. Only a copy measured the same way (unit, decimal places, which way
+is better, how often) can be linked, and a result of its own that differs from the
+library's is replaced only when the person says so — never one a signed-off return
+reports. `stop_using_library` undoes the link: the indicator keeps its definition and
+every result as its own, and the partnership enters its results itself again.
 """
 
 from collections.abc import Mapping
@@ -40,6 +50,7 @@ from goldenthread.core.models import (
     LibraryResult,
     Objective,
     Organisation,
+    Partnership,
     Plan,
     Result,
     Return,
@@ -47,8 +58,9 @@ from goldenthread.core.models import (
     User,
 )
 from goldenthread.core.models.fields import check_bounds
+from goldenthread.core.models.indicators import ADVERBS
 from goldenthread.core.monitoring import due_periods
-from goldenthread.rules import Period
+from goldenthread.rules import Frequency, Period
 
 from . import save_audited
 from .plans import create_indicator
@@ -265,17 +277,18 @@ def _check_results(
         raise ValidationError(problems)
 
 
-def _locked_periods(library_indicator: LibraryIndicator) -> dict[Period, list[str]]:
+def _locked_periods(
+    library_indicator: LibraryIndicator, partnership: Partnership | None = None
+) -> dict[Period, list[str]]:
     """{period: names of partnerships whose signed-off return reports it}: a signed-off
-    return's results are locked, for the library as for anyone."""
-    signed_off = (
-        Return.objects.filter(
-            partnership__indicators__in=_linked(library_indicator),
-            status=Return.Status.SIGNED_OFF,
-        )
-        .values_list("partnership__name", "round__period")
-        .distinct()
-    )
+    return's results are locked, for the library as for anyone. Those of the partnerships
+    using the library indicator, or of `partnership` alone (one about to link to it)."""
+    returns = Return.objects.filter(status=Return.Status.SIGNED_OFF)
+    if partnership is None:
+        returns = returns.filter(partnership__indicators__in=_linked(library_indicator))
+    else:
+        returns = returns.filter(partnership=partnership)
+    signed_off = returns.values_list("partnership__name", "round__period").distinct()
     locked: dict[Period, list[str]] = {}
     for name, quarter in signed_off:
         for period in due_periods(library_indicator.frequency, quarter):
@@ -376,3 +389,314 @@ def record_library_results(
             default_change_reason=audit.reason(reason),
         )
     return len(rows)
+
+
+# --- a partnership's own copy: linking it to the library, and stopping ------------------
+
+
+def draft_using(indicator: Indicator) -> Plan | None:
+    """The draft version of the partnership's plan that uses the indicator under one of
+    its objectives: whether an indicator uses the library changes only with a draft, as
+    its definition does."""
+    return (
+        Plan.objects.filter(
+            partnership_id=indicator.partnership_id,
+            status=Plan.Status.DRAFT,
+            objectives__indicators=indicator,
+        )
+        .distinct()
+        .first()
+    )
+
+
+def _require_draft(indicator: Indicator) -> Plan:
+    plan = draft_using(indicator)
+    if plan is None:
+        raise ValidationError(
+            f"{indicator.code} is in no draft of {indicator.partnership.name}'s plan: whether "
+            "it uses the council library changes only with a revision of the plan. Start a "
+            f"revision, with {indicator.code} under one of its objectives, first."
+        )
+    return plan
+
+
+def measured_differently(indicator: Indicator, library_indicator: LibraryIndicator) -> list[str]:
+    """How the indicator is measured otherwise than the library indicator, in words; none
+    when it may be linked to it. Its results, targets and RAG keep their meaning only if
+    the unit, decimal places, which way is better and how often are the same."""
+    ours, theirs = indicator.code, library_indicator.code
+    problems = []
+    unit, library_unit = indicator.unit.strip(), library_indicator.unit.strip()
+    if unit != library_unit:
+        problems.append(
+            f"{theirs} is measured in {library_unit or 'plain numbers'}, "
+            f"{ours} in {unit or 'plain numbers'}."
+        )
+    if indicator.decimals != library_indicator.decimals:
+        places = "place" if library_indicator.decimals == 1 else "places"
+        problems.append(
+            f"{theirs} is shown to {library_indicator.decimals} decimal {places}, "
+            f"{ours} to {indicator.decimals}."
+        )
+    if indicator.polarity != library_indicator.polarity:
+        problems.append(
+            f"For {theirs}: {library_indicator.get_polarity_display().lower()}; "
+            f"for {ours}: {indicator.get_polarity_display().lower()}."
+        )
+    if indicator.frequency != library_indicator.frequency:
+        problems.append(
+            f"{theirs} is measured {ADVERBS[Frequency(library_indicator.frequency)]}, "
+            f"{ours} {ADVERBS[Frequency(indicator.frequency)]}."
+        )
+    return problems
+
+
+def link_choices(
+    indicator: Indicator,
+) -> tuple[list[LibraryIndicator], list[tuple[LibraryIndicator, list[str]]]]:
+    """(the library indicators the indicator may be linked to, [(each other one, why
+    not)]), for the page that links it. Two queries."""
+    used = dict(
+        indicator.partnership.indicators.filter(library_indicator__isnull=False).values_list(
+            "library_indicator_id", "code"
+        )
+    )
+    offered, others = [], []
+    for library_indicator in LibraryIndicator.objects.order_by("title", "code"):
+        why = measured_differently(indicator, library_indicator)
+        if library_indicator.pk in used:
+            why.insert(
+                0, f"{indicator.partnership.name} already uses it, as {used[library_indicator.pk]}."
+            )
+        if why:
+            others.append((library_indicator, why))
+        else:
+            offered.append(library_indicator)
+    return offered, others
+
+
+def _figures(result: Result | LibraryResult) -> tuple:
+    """What the library decides of a result, as compared: a reason only when it is not
+    available, and text without stray spaces."""
+    if result.not_available:
+        return (None, True, result.not_available_reason.strip(), result.note.strip())
+    return (result.value, False, "", result.note.strip())
+
+
+def _in_words(indicator: Indicator, result: Result | LibraryResult) -> str:
+    if result.not_available:
+        reason = result.not_available_reason.strip()
+        text = f"not available ({reason})" if reason else "not available"
+    elif result.value is None:
+        text = "no figure"
+    else:
+        # Every place the figure has: 5.52 and 5.5 must not both read "5.5%".
+        places = max(indicator.decimals, -result.value.normalize().as_tuple().exponent)
+        text = Indicator(unit=indicator.unit, decimals=places).format_value(result.value)
+    note = result.note.strip()
+    return f"{text}, note “{note}”" if note else text
+
+
+@dataclass(frozen=True)
+class ResultDifference:
+    """A period for which the indicator's own result and the library's differ."""
+
+    period: Period
+    ours: str  # the indicator's own result, in words
+    library: str  # the library's
+
+
+def _compare(
+    indicator: Indicator, library_indicator: LibraryIndicator
+) -> tuple[list[LibraryResult], list[tuple[Result, LibraryResult]]]:
+    """(the library's results of periods the indicator has none for, [(the indicator's
+    result, the library's) for each period where they differ])."""
+    own = {r.period: r for r in indicator.results.all()}
+    missing, differing = [], []
+    for row in library_indicator.results.all():
+        result = own.get(row.period)
+        if result is None:
+            missing.append(row)
+        elif _figures(result) != _figures(row):
+            differing.append((result, row))
+    return missing, differing
+
+
+def differing_results(
+    indicator: Indicator, library_indicator: LibraryIndicator
+) -> list[ResultDifference]:
+    """The periods linking the indicator to the library indicator would change, with
+    both results in words: what the page asks the person to confirm."""
+    _, differing = _compare(indicator, library_indicator)
+    return [
+        ResultDifference(row.period, _in_words(indicator, result), _in_words(indicator, row))
+        for result, row in differing
+    ]
+
+
+@transaction.atomic
+def link_to_library(
+    *,
+    indicator: Indicator,
+    library_indicator: LibraryIndicator,
+    by: User,
+    replace_differing: bool = False,
+) -> Indicator:
+    """The partnership's own copy of a measure becomes its use of the library indicator:
+    it keeps its code, owner, baseline, tolerance, targets and history, takes the library's
+    definition, and its results come from the library from now on. Only while a draft of
+    the plan uses it, by a lead or its owner (as plans.update_indicator); only an indicator
+    measured the same way (`measured_differently`).
+
+    Results: a period the library has and the indicator lacks gets the library's result;
+    a period only the indicator has keeps its own; a period where the two differ is
+    refused, naming each, unless `replace_differing` — then the library's is written and
+    the partnership's commentary kept. A period a signed-off return of the partnership
+    reports never changes: refused, as record_library_results refuses it."""
+    require(by, indicator.partnership, Need.EDIT, indicator.owner_id)
+    # Locked first, as record_library_results and update_library_indicator lock it: a
+    # result entered meanwhile is either copied here or written to it once linked.
+    library_indicator = LibraryIndicator.objects.select_for_update().get(pk=library_indicator.pk)
+    indicator = (
+        Indicator.objects.select_for_update()
+        .select_related("partnership", "library_indicator")
+        .get(pk=indicator.pk)
+    )
+    partnership, code, library_code = indicator.partnership, indicator.code, library_indicator.code
+    if indicator.library_indicator_id is not None:
+        current = indicator.library_indicator.code
+        raise ValidationError(
+            {
+                "library_indicator": f"{code} already uses the council library indicator "
+                f"{current}."
+                + (
+                    ""
+                    if current == library_code
+                    else f" Stop using {current} first to link {code} to {library_code}."
+                )
+            }
+        )
+    _require_draft(indicator)
+    already = partnership.indicators.filter(library_indicator=library_indicator).first()
+    if already is not None:
+        raise ValidationError(
+            {
+                "library_indicator": f"{partnership.name} already uses {library_code}, as "
+                f"{already.code}: a partnership uses each library indicator once. Use "
+                f"{already.code} in the plan instead of {code}."
+            }
+        )
+    if different := measured_differently(indicator, library_indicator):
+        raise ValidationError(
+            {
+                "library_indicator": [
+                    *different,
+                    f"Only an indicator measured the same way as {library_code} can be "
+                    "linked to it.",
+                ]
+            }
+        )
+    missing, differing = _compare(indicator, library_indicator)
+    locked = _locked_periods(library_indicator, partnership)
+    refused = [
+        f"{row.period.label}: the signed-off return of {partnership.name} reports "
+        + (
+            f"{code} {_in_words(indicator, result)}, and {library_code}'s is "
+            f"{_in_words(indicator, row)}"
+            if result is not None
+            else f"no result of {code}, and {library_code} has {_in_words(indicator, row)}"
+        )
+        + ", so linking would change a locked result. The performance team can reopen "
+        "that return."
+        for result, row in sorted(
+            [(None, row) for row in missing] + differing, key=lambda pair: pair[1].period
+        )
+        if row.period in locked
+    ]
+    if refused:
+        raise ValidationError({"period": refused})
+    if differing and not replace_differing:
+        listed = "; ".join(
+            f"{row.period.label} ({code} {_in_words(indicator, result)}, "
+            f"{library_code} {_in_words(indicator, row)})"
+            for result, row in differing
+        )
+        count = len(differing)
+        raise ValidationError(
+            {
+                "replace_differing": f"{count} result{'s' if count != 1 else ''} of {code} "
+                f"differ{'s' if count == 1 else ''} from {library_code}'s in the library: "
+                f"{listed}. Confirm that the library's replace them, or link another "
+                "indicator."
+            }
+        )
+
+    indicator.library_indicator = library_indicator
+    for name, value in library_indicator.definition_values().items():
+        setattr(indicator, name, value)
+    indicator.full_clean(validate_unique=True, validate_constraints=True)
+    save_audited(indicator, by=by, reason=f"Linked to the council library ({library_code})")
+    if missing:
+        bulk_create_with_history(
+            [
+                Result(
+                    indicator=indicator,
+                    period=row.period,
+                    entered_by_id=row.entered_by_id,
+                    **{name: getattr(row, name) for name in RESULT_FIELDS},
+                )
+                for row in missing
+            ],
+            Result,
+            default_user=by,
+            default_change_reason=audit.reason(f"Copied from the council library ({library_code})"),
+        )
+    if differing:
+        now = timezone.now()
+        for result, row in differing:
+            for name in RESULT_FIELDS:
+                setattr(result, name, getattr(row, name))
+            # The figure is the library's; the commentary stays the partnership's own.
+            result.entered_by_id, result.entered_at = row.entered_by_id, now
+        bulk_update_with_history(
+            [result for result, _ in differing],
+            Result,
+            [*RESULT_FIELDS, "entered_by", "entered_at"],
+            default_user=by,
+            default_change_reason=audit.reason(
+                f"Replaced by the council library's result on linking ({library_code})"
+            ),
+        )
+    return indicator
+
+
+@transaction.atomic
+def stop_using_library(*, indicator: Indicator, by: User) -> Indicator:
+    """The partnership stops using the library indicator: its indicator keeps the
+    definition and every result it has, as its own copy; the library no longer changes it
+    or writes its results, and the partnership enters them itself (its return, the API,
+    the history import). Same rules as linking: a draft uses it, a lead or its owner."""
+    require(by, indicator.partnership, Need.EDIT, indicator.owner_id)
+    linked_to = (
+        Indicator.objects.filter(pk=indicator.pk).values_list("library_indicator_id", flat=True)
+    ).first()
+    if linked_to is not None:
+        # Locked first, as the library's own writes lock it: a result being entered now
+        # reaches this indicator before it stops using the library, or not at all.
+        LibraryIndicator.objects.select_for_update().filter(pk=linked_to).first()
+    indicator = (
+        Indicator.objects.select_for_update()
+        .select_related("partnership", "library_indicator")
+        .get(pk=indicator.pk)
+    )
+    library_indicator = indicator.library_indicator
+    if library_indicator is None:
+        raise ValidationError(
+            f"{indicator.code} does not use a council library indicator: its definition and "
+            "results are already its own."
+        )
+    _require_draft(indicator)
+    indicator.library_indicator = None
+    return save_audited(
+        indicator, by=by, reason=f"Stopped using the council library ({library_indicator.code})"
+    )

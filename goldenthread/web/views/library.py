@@ -1,7 +1,9 @@
 """The council indicator library (issue 16): every indicator defined once for several
 partnerships' plans. Everyone signed in reads it; the performance team adds and changes
 its indicators; each one's owner (or the performance team) enters its results once, on its
-page, for every plan that uses it; a draft plan's leads and members start using one."""
+page, for every plan that uses it; a draft plan's leads and members start using one, link
+the partnership's own copy of a measure to one, or stop using one (its leads and the
+indicator's owner)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,15 +12,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
-from goldenthread.core.access import Need, get_objective_for_user, require_performance_team
+from goldenthread.core.access import (
+    Need,
+    get_indicator_for_user,
+    get_objective_for_user,
+    require_performance_team,
+)
 from goldenthread.core.library import library_indicators, library_page
-from goldenthread.core.models import LibraryIndicator
+from goldenthread.core.models import Indicator, LibraryIndicator
 from goldenthread.core.services import library as services
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted
 from goldenthread.web.library_forms import (
     LibraryIndicatorForm,
     LibraryResultForm,
+    LinkToLibraryForm,
     UseLibraryIndicatorForm,
 )
 from goldenthread.web.views.plan_items import fixed_owner
@@ -189,6 +197,106 @@ def library_use(request: HttpRequest, objective_id: int) -> HttpResponse:
     )
 
 
+def _not_in_draft(request: HttpRequest, indicator: Indicator, template: str) -> HttpResponse:
+    """Whether an indicator uses the library changes only with a draft of the plan: say
+    so, and change nothing (as plans.locked does for an approved version)."""
+    return render(
+        request,
+        template,
+        {"indicator": indicator, "partnership": indicator.partnership, "plan": None},
+        status=409,
+    )
+
+
+@login_required
+@minimum_role("owner")
+def library_link(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """The partnership's own copy of a measure starts taking its results from a council
+    library indicator: the person chooses one measured the same way, sees the results of
+    theirs that differ from the library's, and confirms the library's replace them."""
+    indicator = get_indicator_for_user(request.user, indicator_id, Need.EDIT)
+    plan = services.draft_using(indicator)
+    if plan is None:
+        return _not_in_draft(request, indicator, "web/library/link.html")
+    context = {"indicator": indicator, "partnership": indicator.partnership, "plan": plan}
+    if indicator.library_indicator_id is not None:
+        # Already linked: the page says to which, and offers to stop instead.
+        return render(request, "web/library/link.html", context)
+    offered, others = services.link_choices(indicator)
+    # With none to offer the page says why, and a post has nothing to choose from.
+    form = LinkToLibraryForm(posted(request) if offered else None, offered=offered)
+    chosen, differences = None, []
+    if form.is_bound and form.is_valid():
+        chosen = form.cleaned_data["library_indicator"]
+        differences = services.differing_results(indicator, chosen)
+        try:
+            services.link_to_library(
+                indicator=indicator,
+                library_indicator=chosen,
+                by=request.user,
+                replace_differing=form.cleaned_data["replace_differing"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            replaced = len(differences)
+            messages.success(
+                request,
+                f"{indicator.code} now uses the council library indicator {chosen.code}: "
+                "its definition and results come from the library"
+                + (
+                    f" ({replaced} result{'s' if replaced != 1 else ''} replaced by the library's)."
+                    if replaced
+                    else "."
+                ),
+            )
+            return redirect(indicator)
+    return render(
+        request,
+        "web/library/link.html",
+        {
+            **context,
+            "form": form,
+            "offered": offered,
+            "others": others,
+            "chosen": chosen,
+            "differences": differences,
+        },
+    )
+
+
+@login_required
+@minimum_role("owner")
+def library_stop(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """The partnership stops using a council library indicator, keeping its definition and
+    results as its own copy (after a confirmation that says what changes)."""
+    indicator = get_indicator_for_user(request.user, indicator_id, Need.EDIT)
+    plan = services.draft_using(indicator)
+    if plan is None:
+        return _not_in_draft(request, indicator, "web/library/stop.html")
+    library_indicator = indicator.library_indicator
+    context = {
+        "indicator": indicator,
+        "partnership": indicator.partnership,
+        "plan": plan,
+        "library_indicator": library_indicator,
+    }
+    if request.method == "POST" and library_indicator is not None:
+        try:
+            services.stop_using_library(indicator=indicator, by=request.user)
+        except ValidationError as error:
+            context["problems"] = error.messages
+            return render(request, "web/library/stop.html", context, status=409)
+        messages.success(
+            request,
+            f"{indicator.code} no longer uses the council library indicator "
+            f"{library_indicator.code}: it keeps its definition and results, and this "
+            "partnership now enters its results itself.",
+        )
+        return redirect(indicator)
+    return render(request, "web/library/stop.html", context)
+
+
 urlpatterns = [
     path("council/library/", library_list, name="library_list"),
     path("council/library/new/", library_create, name="library_create"),
@@ -197,4 +305,6 @@ urlpatterns = [
     ),
     path("council/library/<int:library_indicator_id>/edit/", library_edit, name="library_edit"),
     path("objectives/<int:objective_id>/indicators/library/", library_use, name="library_use"),
+    path("indicators/<int:indicator_id>/library/link/", library_link, name="library_link"),
+    path("indicators/<int:indicator_id>/library/stop/", library_stop, name="library_stop"),
 ]

@@ -21,6 +21,7 @@ from goldenthread.core.models import Objective, Plan, Role, User
 from goldenthread.core.models.library import DEFINITION_FIELDS
 from goldenthread.core.planning import SmartItem
 from goldenthread.core.services import plans as services
+from goldenthread.core.services.library import draft_using
 from goldenthread.rules import ObjectiveFacts, check_objective
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted
@@ -348,7 +349,13 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
     return render(
         request,
         "web/plans/indicator_form.html",
-        {"partnership": partnership, "form": form, "indicator": indicator},
+        {
+            "partnership": partnership,
+            "form": form,
+            "indicator": indicator,
+            # Linking to the council library, or stopping, changes only with a draft.
+            "in_draft": draft_using(indicator) is not None,
+        },
     )
 
 
