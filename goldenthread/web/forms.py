@@ -233,6 +233,15 @@ class NumberField(forms.Field):
             )
         return fit(number, self.decimal_places)
 
+    def prepare_value(self, value):
+        """A saved figure as people write it: 2.3, not the column's 2.300000 (money in
+        pounds and pence, or whole pounds)."""
+        if isinstance(value, Decimal) and value.is_finite():
+            if self.money:
+                return f"{value:.2f}".removesuffix(".00")
+            return format(value.normalize(), "f")
+        return value
+
 
 def number_field(model: type[Model], name: str, **kwargs) -> NumberField:
     """A NumberField for one of a model's decimal fields: the same room for digits."""

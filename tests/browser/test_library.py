@@ -134,7 +134,7 @@ def test_one_library_indicator_two_partnerships_one_result(page: Page, live_serv
 
 
 def test_a_lead_links_the_partnerships_own_copy_and_stops_using_it(page: Page, live_server, demo):
-    """Community Safety's own reoffending measure (CS03) is linked to the council's: the
+    """Community Safety's own NEET measure (CS03) is linked to the council's: the
     page lists the result that differs and asks before the library's replaces it; then the
     lead stops using it again. axe-core on each page, with and without errors."""
     from decimal import Decimal
@@ -154,9 +154,9 @@ def test_a_lead_links_the_partnerships_own_copy_and_stops_using_it(page: Page, l
     performance = User.objects.get(username="performance")
     library = create_library_indicator(
         by=performance,
-        code="REOFF",
-        title="Proven reoffending rate",
-        source="Ministry of Justice",
+        code="NEET-CS",
+        title="16 and 17 year olds NEET, as the council reports it",
+        source="Department for Education",
         unit="%",
         decimals=1,
         polarity=ours.polarity,
@@ -180,18 +180,21 @@ def test_a_lead_links_the_partnerships_own_copy_and_stops_using_it(page: Page, l
     assert_no_axe_violations(page)
     page.get_by_label("Council library indicator").select_option(label=str(library))
     page.get_by_role("button", name="Link CS03").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("differs from REOFF's")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("differs from NEET-CS's")
     expect(page.locator("#differences-table")).to_contain_text(differs.label)
     assert_no_axe_violations(page)
     assert Indicator.objects.get(pk=ours.pk).library_indicator_id is None
     page.get_by_label("Replace these results with the library's").check()
     page.get_by_role("button", name="Link CS03").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "CS03 now uses the council library indicator REOFF"
+        "CS03 now uses the council library indicator NEET-CS"
     )
     assert_no_axe_violations(page)
     ours.refresh_from_db()
-    assert (ours.library_indicator, ours.title) == (library, "Proven reoffending rate")
+    assert (ours.library_indicator, ours.title) == (
+        library,
+        "16 and 17 year olds NEET, as the council reports it",
+    )
     replaced = Result.objects.get(indicator=ours, period=differs)
     assert replaced.value == own[differs].value + Decimal("0.3")
     assert replaced.commentary == own[differs].commentary
@@ -201,11 +204,11 @@ def test_a_lead_links_the_partnerships_own_copy_and_stops_using_it(page: Page, l
     page.get_by_role("button", name="Stop using the library indicator").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Stop using the library")
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Stop using REOFF").click()
+    page.get_by_role("button", name="Stop using NEET-CS").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-        "CS03 no longer uses the council library indicator REOFF"
+        "CS03 no longer uses the council library indicator NEET-CS"
     )
     assert_no_axe_violations(page)
     ours.refresh_from_db()
     assert ours.library_indicator is None
-    assert ours.title == "Proven reoffending rate"  # kept, now its own
+    assert ours.title == "16 and 17 year olds NEET, as the council reports it"  # kept, now its own
