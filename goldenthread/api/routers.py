@@ -6,6 +6,7 @@ from . import (
     comparators,  # noqa: F401 (its reads go on writes.comparators: /comparators)
     compliance,
     indicators,
+    partners,
     partnerships,
     plans,
     reports,
@@ -17,6 +18,7 @@ from . import writes as writes_api
 
 ROUTERS: list[tuple[str, Router]] = [
     ("/partnerships", partnerships.router),
+    ("/partnerships", partners.router),
     ("/strategic-plans", strategy.router),
     ("/plans", plans.router),
     ("/objectives", plans.objectives_router),

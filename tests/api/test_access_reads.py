@@ -52,7 +52,8 @@ MINIMUM: dict[str, str] = {}
 
 @pytest.fixture
 def samples(world) -> dict[str, Any]:
-    """The world's objects, and a result, a published report and a comparator group."""
+    """The world's objects, and a result, a published report, a comparator group and the
+    2025/26 health check."""
     report = AnnualReport.objects.create(
         partnership=world.partnership,
         year=2024,
@@ -67,6 +68,7 @@ def samples(world) -> dict[str, Any]:
     ComparatorValue.objects.create(
         indicator=world.indicator, area=area, period=Period.parse("2025/26 Q2"), value=Decimal(9)
     )
+    world.health_check  # noqa: B018 (made on first use: the health-check reads need a year)
     found = {name: getattr(world, name) for name in vars(world)}
     found.update(
         result=world.indicator.results.order_by("period").first(),
