@@ -132,6 +132,19 @@ def test_one_library_indicator_two_partnerships_one_result(page: Page, live_serv
         expect(page.locator("#history-table")).to_contain_text("10.9%")
         assert_no_axe_violations(page)
 
+    # Entered for the wrong year: its owner takes it back, after being asked.
+    page.goto(f"{base}/council/library/{library.pk}/")
+    page.get_by_role("link", name="Remove the 2024/25 result").click()
+    expect(page.locator("#remove-result")).to_contain_text("Remove SMK1's result for 2024/25?")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Remove the 2024/25 result").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "SMK1 2024/25 removed from the library and from the 2 plans using it."
+    )
+    assert_no_axe_violations(page)
+    assert not LibraryResult.objects.filter(library_indicator=library).exists()
+    assert not ours.results.exists() and not theirs.results.exists()
+
 
 def test_a_lead_links_the_partnerships_own_copy_and_stops_using_it(page: Page, live_server, demo):
     """Community Safety's own NEET measure (CS03) is linked to the council's: the

@@ -386,6 +386,59 @@ def test_a_signed_off_return_locks_the_librarys_result_for_its_period(world):
     assert not Result.objects.filter(indicator__library_indicator__isnull=False).exists()
 
 
+def test_a_result_entered_by_mistake_is_removed_from_the_library_and_both_plans(world):
+    from goldenthread.core.services.library import remove_library_result
+
+    ours, theirs = used_by_both(world)
+    enter(world, Q3, "5.5")
+    enter(world, Q2, "6.1")
+    record_results(
+        ret=world.ret,
+        by=world.lead,
+        results=[
+            ResultInput(indicator_id=ours.pk, period=Q3, value=Decimal("5.5"), commentary="Up")
+        ],
+    )
+    assert (
+        remove_library_result(library_indicator=world.library_indicator, period=Q3, by=world.member)
+        == 2
+    )
+    assert list(LibraryResult.objects.values_list("period", flat=True)) == [Q2]
+    assert not Result.objects.filter(indicator__in=[ours, theirs], period=Q3).exists()
+    assert Result.objects.filter(indicator__in=[ours, theirs], period=Q2).count() == 2
+    # The histories keep what was removed, the partnership's commentary with it.
+    gone = Result.history.filter(indicator_id=ours.pk, period=Q3).first()
+    assert (gone.history_type, gone.history_user) == ("-", world.member)
+    assert gone.history_change_reason == "Removed from the council library (NEET1)"
+    assert gone.commentary == "Up"
+    assert LibraryResult.history.filter(period=Q3).first().history_type == "-"
+    with pytest.raises(ValidationError) as error:
+        remove_library_result(library_indicator=world.library_indicator, period=Q3, by=world.member)
+    assert error.value.message_dict["period"] == ["NEET1 has no result for 2025/26 Q3."]
+
+
+@pytest.mark.parametrize(
+    "status, says",
+    [
+        (Return.Status.SIGNED_OFF, "the signed-off return of Safer Streets Partnership"),
+        (Return.Status.SUBMITTED, "the return awaiting sign-off of Safer Streets Partnership"),
+    ],
+)
+def test_a_result_a_signed_off_or_submitted_return_reports_is_not_removed(world, status, says):
+    from goldenthread.core.services.library import remove_library_result
+
+    ours, _ = used_by_both(world)
+    enter(world, Q3, "5.5")
+    Return.objects.filter(pk=world.ret.pk).update(status=status)
+    with pytest.raises(ValidationError) as error:
+        remove_library_result(
+            library_indicator=world.library_indicator, period=Q3, by=world.performance
+        )
+    assert says in error.value.message_dict["period"][0]
+    assert LibraryResult.objects.filter(period=Q3).exists()
+    assert Result.objects.filter(indicator=ours, period=Q3).exists()
+
+
 def test_results_are_checked_before_anything_is_written(world):
     used_by_both(world)
     library = world.library_indicator

@@ -910,6 +910,13 @@ REFUSALS: dict[str, list[Refusal]] = {
             ),
         )
     ],
+    "library.remove_library_result": [
+        R(
+            "lead",
+            "the library indicator's owner or the performance team removes its results",
+            lambda w: dict(library_indicator=w.library_indicator, period=Q2),
+        )
+    ],
     "library.link_to_library": [
         R(
             "viewer",

@@ -572,3 +572,60 @@ def test_only_a_lead_or_the_owner_links_or_stops(client, world, who):
     assert client.post(stop).status_code in expected
     assert Indicator.objects.get(pk=ours.pk).library_indicator is None
     assert Indicator.objects.get(pk=used.pk).library_indicator == world.library_indicator
+
+
+def test_the_owner_removes_a_result_entered_by_mistake_after_being_asked(client, world):
+    from tests.core.test_library import Q3, enter
+
+    ours, theirs = used_by_both(world)
+    enter(world, Q1, "5.5")
+    url = reverse("library_indicator", args=[world.library_indicator.pk])
+    client.force_login(world.member)
+    page = client.get(url).content.decode()
+    assert f'href="?remove={Q1.key}#remove-result"' in page
+    asked = client.get(url, {"remove": Q1.key})
+    body = asked.content.decode()
+    assert "Remove NEET1's result for 2025/26 Q1?" in body
+    assert "Remove the 2025/26 Q1 result" in body
+    assert Result.objects.filter(period=Q1, indicator__in=[ours, theirs]).count() == 2
+    # No result for the period, or no period at all: not found.
+    assert client.get(url, {"remove": Q3.key}).status_code == 404
+    assert client.get(url, {"remove": "2025-Q9\x00"}).status_code == 404
+    response = client.post(url, {"remove": Q1.key})
+    assert response.status_code == 302
+    assert not LibraryResult.objects.exists()
+    assert not Result.objects.filter(period=Q1, indicator__in=[ours, theirs]).exists()
+    done = client.get(response.url).content.decode()
+    assert "NEET1 2025/26 Q1 removed from the library and from the 2 plans using it." in done
+
+
+def test_a_locked_result_is_not_removed_and_the_page_says_why(client, world):
+    from goldenthread.core.models import Return
+    from tests.core.test_library import Q3, enter
+
+    used_by_both(world)
+    enter(world, Q3, "5.5")
+    Return.objects.filter(pk=world.ret.pk).update(status=Return.Status.SIGNED_OFF)
+    client.force_login(world.performance)
+    url = reverse("library_indicator", args=[world.library_indicator.pk])
+    response = client.post(url, {"remove": Q3.key})
+    assert response.status_code == 409
+    assert "the signed-off return of Safer Streets Partnership reports it" in (
+        response.content.decode()
+    )
+    assert LibraryResult.objects.filter(period=Q3).exists()
+
+
+@pytest.mark.parametrize("who", ["lead", "viewer", "outsider"])
+def test_only_the_owner_or_the_performance_team_removes_a_result(client, world, who):
+    used_by_both(world)
+    enter_q1 = LibraryResultInput(value=Decimal("5.5"))
+    record_library_results(
+        library_indicator=world.library_indicator, by=world.member, results={Q1: enter_q1}
+    )
+    client.force_login(world.person(who))
+    url = reverse("library_indicator", args=[world.library_indicator.pk])
+    page = client.get(url, {"remove": Q1.key}).content.decode()
+    assert "Remove NEET1's result" not in page and "?remove=" not in page
+    assert client.post(url, {"remove": Q1.key}).status_code == 403
+    assert LibraryResult.objects.exists()

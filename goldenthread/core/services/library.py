@@ -62,7 +62,7 @@ from goldenthread.core.models.indicators import ADVERBS
 from goldenthread.core.monitoring import due_periods
 from goldenthread.rules import Frequency, Period
 
-from . import save_audited
+from . import delete_audited, save_audited
 from .plans import create_indicator
 
 # What the performance team sets on a library indicator.
@@ -278,12 +278,15 @@ def _check_results(
 
 
 def _locked_periods(
-    library_indicator: LibraryIndicator, partnership: Partnership | None = None
+    library_indicator: LibraryIndicator,
+    partnership: Partnership | None = None,
+    statuses: tuple[str, ...] = (Return.Status.SIGNED_OFF,),
 ) -> dict[Period, list[str]]:
     """{period: names of partnerships whose signed-off return reports it}: a signed-off
     return's results are locked, for the library as for anyone. Those of the partnerships
-    using the library indicator, or of `partnership` alone (one about to link to it)."""
-    returns = Return.objects.filter(status=Return.Status.SIGNED_OFF)
+    using the library indicator, or of `partnership` alone (one about to link to it);
+    returns of other `statuses` when asked (a submitted one, awaiting sign-off)."""
+    returns = Return.objects.filter(status__in=statuses)
     if partnership is None:
         returns = returns.filter(partnership__indicators__in=_linked(library_indicator))
     else:
@@ -389,6 +392,48 @@ def record_library_results(
             default_change_reason=audit.reason(reason),
         )
     return len(rows)
+
+
+@transaction.atomic
+def remove_library_result(*, library_indicator: LibraryIndicator, period: Period, by: User) -> int:
+    """Take back a result entered in the library by mistake (for the wrong period, say):
+    the library's row and every open partnership's copy of it are deleted, each recorded
+    in its history, which keeps the figure and the partnership's commentary. Its owner or
+    the performance team, as for entering one. Never a period that a partnership's
+    signed-off return reports (locked: the performance team reopens it first), nor one a
+    return awaiting sign-off reports (it was submitted with that result: the performance
+    team returns it first). Returns how many plans' results were removed."""
+    if not may_enter_results(by, library_indicator):
+        raise PermissionDenied(
+            f"Only the owner of {library_indicator.code} or the council performance team "
+            "removes its results."
+        )
+    library_indicator = LibraryIndicator.objects.select_for_update().get(pk=library_indicator.pk)
+    code = library_indicator.code
+    row = library_indicator.results.filter(period=period).first()
+    if row is None:
+        raise ValidationError({"period": f"{code} has no result for {period.label}."})
+    for statuses, why in (
+        ((Return.Status.SIGNED_OFF,), "signed-off return"),
+        ((Return.Status.SUBMITTED,), "return awaiting sign-off"),
+    ):
+        names = _locked_periods(library_indicator, statuses=statuses).get(period)
+        if names:
+            raise ValidationError(
+                {
+                    "period": f"{period.label}: the {why} of {', '.join(sorted(set(names)))} "
+                    f"reports it, so {code}'s result for it cannot be removed. The "
+                    "performance team can "
+                    + ("reopen" if why.startswith("signed") else "return")
+                    + " that return first."
+                }
+            )
+    reason = f"Removed from the council library ({code})"
+    copies = list(Result.objects.filter(indicator__in=_linked(library_indicator), period=period))
+    for result in copies:
+        delete_audited(result, by=by, reason=reason)
+    delete_audited(row, by=by, reason=reason)
+    return len(copies)
 
 
 # --- a partnership's own copy: linking it to the library, and stopping ------------------

@@ -21,6 +21,7 @@ from goldenthread.core.access import (
 from goldenthread.core.library import library_indicators, library_page
 from goldenthread.core.models import Indicator, LibraryIndicator
 from goldenthread.core.services import library as services
+from goldenthread.rules import Period
 from goldenthread.web.decorators import minimum_role
 from goldenthread.web.forms import apply_errors, posted
 from goldenthread.web.library_forms import (
@@ -63,6 +64,8 @@ def library_indicator(request: HttpRequest, library_indicator_id: int) -> HttpRe
     performance team) and every plan that uses it, each against its own targets."""
     library_indicator = get_library_indicator_for_user(request, library_indicator_id)
     may_enter = services.may_enter_results(request.user, library_indicator)
+    if may_enter and (request.GET.get("remove") or "remove" in request.POST):
+        return _remove_result(request, library_indicator)
     form = None
     if may_enter:
         form = LibraryResultForm(posted(request), prefix="result")
@@ -101,6 +104,44 @@ def library_indicator(request: HttpRequest, library_indicator_id: int) -> HttpRe
         request,
         "web/library/detail.html",
         {"page": library_page(library_indicator, request.user), "form": form},
+    )
+
+
+def _remove_result(request: HttpRequest, library_indicator: LibraryIndicator) -> HttpResponse:
+    """Its owner or the performance team takes back a result entered by mistake: the
+    library page asks first (`?remove=<period>`), saying what goes with it, then the post
+    removes it from the library and every plan using it (services.remove_library_result).
+    A period with no result is a 404, as any missing page."""
+    key = request.POST.get("remove") if request.method == "POST" else request.GET.get("remove")
+    try:
+        period = Period.from_key(str(key))
+    except ValueError:
+        raise Http404("No such result.") from None
+    page = library_page(library_indicator, request.user)
+    removing = next((r for r in page.results if r.period == period), None)
+    if removing is None:
+        raise Http404("No such result.")
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            removed = services.remove_library_result(
+                library_indicator=library_indicator, period=period, by=request.user
+            )
+        except ValidationError as error:
+            problems = error.messages
+        else:
+            plans = f"{removed} plan{'s' if removed != 1 else ''}"
+            messages.success(
+                request,
+                f"{library_indicator.code} {period.label} removed from the library and from "
+                f"the {plans} using it. Each one's history keeps it.",
+            )
+            return redirect(library_indicator)
+    return render(
+        request,
+        "web/library/detail.html",
+        {"page": page, "form": None, "removing": removing, "remove_problems": problems},
+        status=409 if problems else 200,
     )
 
 
