@@ -603,7 +603,7 @@ def link_to_library(
     # result entered meanwhile is either copied here or written to it once linked.
     library_indicator = LibraryIndicator.objects.select_for_update().get(pk=library_indicator.pk)
     indicator = (
-        Indicator.objects.select_for_update()
+        Indicator.objects.select_for_update(of=("self",))
         .select_related("partnership", "library_indicator")
         .get(pk=indicator.pk)
     )
@@ -730,7 +730,7 @@ def stop_using_library(*, indicator: Indicator, by: User) -> Indicator:
         # reaches this indicator before it stops using the library, or not at all.
         LibraryIndicator.objects.select_for_update().filter(pk=linked_to).first()
     indicator = (
-        Indicator.objects.select_for_update()
+        Indicator.objects.select_for_update(of=("self",))
         .select_related("partnership", "library_indicator")
         .get(pk=indicator.pk)
     )
