@@ -22,6 +22,7 @@ from goldenthread.core.models import (
 from goldenthread.core.models.fields import TEXT, text_formfield
 from goldenthread.core.monitoring import ReturnContents
 from goldenthread.core.services.returns import (
+    LIBRARY_KEEPS,
     ActionInput,
     CorrectiveInput,
     CorrectiveProgressInput,
@@ -379,27 +380,23 @@ class ReturnForm(forms.Form):
                 continue
             saved = due.result
             if p + "value" in self.fields:
+                figure = {
+                    "value": data.get(p + "value"),
+                    "not_available": bool(data.get(p + "na")),
+                    "not_available_reason": data.get(p + "reason") or "",
+                    "note": data.get(p + "note") or "",
+                }
+            elif saved is not None:  # a library result: its figure as it stands
+                figure = {name: getattr(saved, name) for name in LIBRARY_KEEPS}
+            else:  # a library result not entered yet: nothing to comment on
+                figure = None
+            if figure is not None:
                 results.append(
                     ResultInput(
                         indicator_id=due.indicator.pk,
                         period=due.period,
-                        value=data.get(p + "value"),
-                        not_available=bool(data.get(p + "na")),
-                        not_available_reason=data.get(p + "reason") or "",
-                        note=data.get(p + "note") or "",
                         commentary=data.get(p + "commentary") or "",
-                    )
-                )
-            elif saved is not None:  # the library's result as it stands, our commentary
-                results.append(
-                    ResultInput(
-                        indicator_id=due.indicator.pk,
-                        period=due.period,
-                        value=saved.value,
-                        not_available=saved.not_available,
-                        not_available_reason=saved.not_available_reason,
-                        note=saved.note,
-                        commentary=data.get(p + "commentary") or "",
+                        **figure,
                     )
                 )
             owner = data.get(p + "ca_owner")
