@@ -439,6 +439,25 @@ def test_a_result_a_signed_off_or_submitted_return_reports_is_not_removed(world,
     assert Result.objects.filter(indicator=ours, period=Q3).exists()
 
 
+def test_a_return_awaiting_sign_off_holds_the_librarys_result_for_its_period(world):
+    """Its partnership can no longer change what it submitted, nor can the library; the
+    performance team returns it first (or signs it off, and reopens it)."""
+    ours, _ = used_by_both(world)
+    enter(world, Q3, "5.5")
+    Return.objects.filter(pk=world.ret.pk).update(status=Return.Status.SUBMITTED)
+    with pytest.raises(ValidationError) as error:
+        enter(world, Q3, "6.5")
+    assert error.value.message_dict["period"] == [
+        "2025/26 Q3: the return awaiting sign-off of Safer Streets Partnership reports it, "
+        "so its result cannot change while it awaits sign-off. The performance team can "
+        "return it first."
+    ]
+    assert LibraryResult.objects.get(period=Q3).value == Decimal("5.5")
+    assert Result.objects.get(indicator=ours, period=Q3).value == Decimal("5.5")
+    # Another period is entered as ever.
+    assert enter(world, Q2, "6.1") == 1
+
+
 def test_results_are_checked_before_anything_is_written(world):
     used_by_both(world)
     library = world.library_indicator
@@ -685,7 +704,7 @@ def test_a_signed_off_period_never_changes(world):
         )
     assert error.value.message_dict["period"] == [
         "2025/26 Q3: the signed-off return of Safer Streets Partnership reports SS01 "
-        "101.0%, and NEET1's is 5.5%, so linking would change a locked result. The "
+        "101.0%, and NEET1's is 5.5%, so linking would change a result that is locked. The "
         "performance team can reopen that return."
     ]
     # Nor is a result the return reported without added.

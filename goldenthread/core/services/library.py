@@ -299,6 +299,42 @@ def _locked_periods(
     return locked
 
 
+@dataclass(frozen=True)
+class Frozen:
+    """Why a period's result cannot change now, in words."""
+
+    returns: str  # "the signed-off return of Safer Streets Partnership"
+    state: str  # "is locked"
+    advice: str  # what the performance team can do first
+
+
+def _frozen_periods(
+    library_indicator: LibraryIndicator, partnership: Partnership | None = None
+) -> dict[Period, Frozen]:
+    """{period: why its result cannot change now}: a period that a signed-off return
+    reports (locked, as for anyone: the performance team reopens it first), or that a
+    return awaiting sign-off reports (the partnership can no longer change it either: the
+    performance team returns it first, or signs it off). Signed off wins where both are."""
+    frozen: dict[Period, Frozen] = {}
+    for status, returns, state, advice in (
+        (
+            Return.Status.SUBMITTED,
+            "the return awaiting sign-off of",
+            "cannot change while it awaits sign-off",
+            "The performance team can return it first.",
+        ),
+        (
+            Return.Status.SIGNED_OFF,
+            "the signed-off return of",
+            "is locked",
+            "The performance team can reopen that return.",
+        ),
+    ):
+        for period, names in _locked_periods(library_indicator, partnership, (status,)).items():
+            frozen[period] = Frozen(f"{returns} {', '.join(sorted(set(names)))}", state, advice)
+    return frozen
+
+
 @transaction.atomic
 def record_library_results(
     *,
@@ -351,12 +387,12 @@ def record_library_results(
         rows.append(row)
     if not rows:
         return 0
-    locked = _locked_periods(library_indicator)
+    frozen = _frozen_periods(library_indicator)
     refused = [
-        f"{period.label}: the signed-off return of {', '.join(sorted(set(locked[period])))} "
-        "reports it, so its result is locked. The performance team can reopen that return."
+        f"{period.label}: {frozen[period].returns} reports it, so its result "
+        f"{frozen[period].state}. {frozen[period].advice}"
         for period in changed
-        if period in locked
+        if period in frozen
     ]
     if refused:
         raise ValidationError({"period": refused})
@@ -413,21 +449,13 @@ def remove_library_result(*, library_indicator: LibraryIndicator, period: Period
     row = library_indicator.results.filter(period=period).first()
     if row is None:
         raise ValidationError({"period": f"{code} has no result for {period.label}."})
-    for statuses, why in (
-        ((Return.Status.SIGNED_OFF,), "signed-off return"),
-        ((Return.Status.SUBMITTED,), "return awaiting sign-off"),
-    ):
-        names = _locked_periods(library_indicator, statuses=statuses).get(period)
-        if names:
-            raise ValidationError(
-                {
-                    "period": f"{period.label}: the {why} of {', '.join(sorted(set(names)))} "
-                    f"reports it, so {code}'s result for it cannot be removed. The "
-                    "performance team can "
-                    + ("reopen" if why.startswith("signed") else "return")
-                    + " that return first."
-                }
-            )
+    if (frozen := _frozen_periods(library_indicator).get(period)) is not None:
+        raise ValidationError(
+            {
+                "period": f"{period.label}: {frozen.returns} reports it, so {code}'s result "
+                f"for it cannot be removed. {frozen.advice}"
+            }
+        )
     reason = f"Removed from the council library ({code})"
     copies = list(Result.objects.filter(indicator__in=_linked(library_indicator), period=period))
     for result in copies:
@@ -642,21 +670,21 @@ def link_to_library(
             }
         )
     missing, differing = _compare(indicator, library_indicator)
-    locked = _locked_periods(library_indicator, partnership)
+    frozen = _frozen_periods(library_indicator, partnership)
     refused = [
-        f"{row.period.label}: the signed-off return of {partnership.name} reports "
+        f"{row.period.label}: {frozen[row.period].returns} reports "
         + (
             f"{code} {_in_words(indicator, result)}, and {library_code}'s is "
             f"{_in_words(indicator, row)}"
             if result is not None
             else f"no result of {code}, and {library_code} has {_in_words(indicator, row)}"
         )
-        + ", so linking would change a locked result. The performance team can reopen "
-        "that return."
+        + f", so linking would change a result that {frozen[row.period].state}. "
+        + frozen[row.period].advice
         for result, row in sorted(
             [(None, row) for row in missing] + differing, key=lambda pair: pair[1].period
         )
-        if row.period in locked
+        if row.period in frozen
     ]
     if refused:
         raise ValidationError({"period": refused})
