@@ -18,7 +18,7 @@ from goldenthread.core.services.library import (
 )
 from goldenthread.rules import Period
 from tests.conftest import cell_texts
-from tests.core.test_library import other_draft, own_copy
+from tests.core.test_library import own_copy, used_by_both
 from tests.web.error_summary import assert_error_summary
 
 Q1 = Period.parse("2025/26 Q1")
@@ -40,25 +40,6 @@ def definition(**changes):
         "owner_organisation": "",
     }
     return {**data, **changes}
-
-
-def used_by_both(world):
-    ours = use_library_indicator(
-        plan=world.draft_plan,
-        objective=world.draft_objective,
-        library_indicator=world.library_indicator,
-        by=world.lead,
-        owner=world.member,
-    )
-    plan, objective = other_draft(world)
-    theirs = use_library_indicator(
-        plan=plan,
-        objective=objective,
-        library_indicator=world.library_indicator,
-        by=world.outsider,
-        code="YP1",
-    )
-    return ours, theirs
 
 
 def test_everyone_signed_in_reads_the_library_and_searches_it(client, world):
